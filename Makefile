@@ -1,0 +1,21 @@
+# ModelGate — the commands a newcomer needs. Each one installs what it is missing first.
+.PHONY: setup build test demo bench clean
+
+setup:
+	bash scripts/setup.sh
+
+build:
+	MODELGATE_SKIP_VENV=1 bash scripts/setup.sh
+	swift build
+
+test:
+	bash scripts/test.sh
+
+demo:
+	bash scripts/demo.sh
+
+bench:
+	bash scripts/bench.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,127 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Our own targets build in Swift 6 mode with warnings as errors; dependencies keep their own settings.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ModelGate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "modelgate", targets: ["modelgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),  // older 7.x does not link on Debian
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),  // NIOThreadPool for blocking curl calls
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    ],
+    targets: [
+        // C bridges to Debian's libraries.
+        .systemLibrary(name: "CModelGateCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CModelGateOpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Layers, lowest first; dependencies point down only.
+        .target(name: "ModelGateCore", swiftSettings: strict),
+        .target(name: "ModelGateSigning", dependencies: ["CModelGateOpenSSL"], swiftSettings: strict),
+        .target(
+            name: "ModelGateTransport",
+            dependencies: [
+                "ModelGateCore", "CModelGateCurl",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "ModelGateCredentials",
+            dependencies: ["ModelGateCore", "ModelGateSigning", "ModelGateTransport"],
+            swiftSettings: strict),
+        .target(
+            name: "ModelGateAdapterKit",
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials"],
+            swiftSettings: strict),
+        .target(
+            name: "ModelGateCatalog",
+            dependencies: ["ModelGateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .target(
+            name: "ModelGateConfig",
+            dependencies: ["ModelGateCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        // Adapters: one folder per registry under adapters/, each with its README (field mapping, auth, paging).
+        .target(
+            name: "MLflowAdapter",
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            path: "adapters/MLflow", exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "ModelGateServices",
+            dependencies: [
+                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateTransport",
+                "ModelGateCredentials", "ModelGateSigning", "ModelGateAdapterKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "modelgate",
+            dependencies: [
+                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices",
+                "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "MLflowAdapter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ModelGateBenchmarks",
+            dependencies: ["ModelGateCore", "ModelGateCatalog", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks",
+            swiftSettings: strict),
+
+        // Tests.
+        .testTarget(name: "ModelGateCoreTests", dependencies: ["ModelGateCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateSigningTests", dependencies: ["ModelGateSigning"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateTransportTests",
+            dependencies: [
+                "ModelGateTransport", "ModelGateCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateCredentialsTests",
+            dependencies: [
+                "ModelGateCredentials", "ModelGateSigning", "ModelGateTransport", "ModelGateCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateCatalogTests",
+            dependencies: ["ModelGateCatalog", "ModelGateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "MLflowAdapterTests",
+            dependencies: ["MLflowAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateServicesTests",
+            dependencies: [
+                "ModelGateServices", "ModelGateCatalog", "ModelGateAdapterKit", "ModelGateConfig", "ModelGateCore",
+                "MLflowAdapter", "ModelGateTransport",
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "ModelGateConfigTests", dependencies: ["ModelGateConfig", "ModelGateCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateCLITests",
+            dependencies: ["modelgate", "ModelGateCore", "ModelGateCatalog"],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,150 @@
+import Foundation
+import ModelGateCore
+
+/// What a registry can do, so that sync and migration plan around it instead of failing on it.
+public struct RegistryCapabilities: Sendable, Hashable {
+    /// The client picks the version string on create (Azure ML, GitLab SemVer); else the server numbers versions.
+    public var clientChosenVersions: Bool
+    /// Named pointers at versions (MLflow, Vertex, W&B).
+    public var aliases: Bool
+    /// Approval / stage that ModelGate can read and set.
+    public var lifecycle: Bool
+    /// Key/value tags on versions that ModelGate can write.
+    public var versionTags: Bool
+    /// Tags or labels on models that ModelGate can write.
+    public var modelTags: Bool
+    /// Versions can be deleted (so a missing version means a deletion).
+    public var deletes: Bool
+    /// `listVersions(since:)` can return only what changed after a watermark.
+    public var incrementalListing: Bool
+    /// The artifact URI schemes a new version can point at (`s3`, `gs`, `https`, …); empty means any.
+    public var artifactSchemes: Set<String>
+
+    public init(
+        clientChosenVersions: Bool = false, aliases: Bool = false, lifecycle: Bool = false, versionTags: Bool = true,
+        modelTags: Bool = true, deletes: Bool = true, incrementalListing: Bool = false, artifactSchemes: Set<String> = []
+    ) {
+        self.clientChosenVersions = clientChosenVersions
+        self.aliases = aliases
+        self.lifecycle = lifecycle
+        self.versionTags = versionTags
+        self.modelTags = modelTags
+        self.deletes = deletes
+        self.incrementalListing = incrementalListing
+        self.artifactSchemes = artifactSchemes
+    }
+}
+
+/// A per-object problem met while listing: the object is named, the rest of the page is kept.
+public struct ObjectError: Sendable, Hashable, Codable {
+    public var model: String?
+    public var version: String?
+    public var message: String
+    public init(model: String?, version: String?, message: String) {
+        self.model = model
+        self.version = version
+        self.message = message
+    }
+}
+
+/// One model with all of its versions as the registry reports them now, plus lineage the registry asserts.
+/// Sync commits one `ModelSnapshot` (or several) per transaction, so a model's aliases are never half-moved.
+public struct ModelSnapshot: Sendable {
+    public var model: RegistryModel
+    public var versions: [ModelVersion]
+    public var lineage: [LineageEdge]
+    public var errors: [ObjectError]
+
+    public init(model: RegistryModel, versions: [ModelVersion], lineage: [LineageEdge] = [], errors: [ObjectError] = []) {
+        self.model = model
+        self.versions = versions
+        self.lineage = lineage
+        self.errors = errors
+    }
+}
+
+/// Where a listing stands. `complete` is true only when the adapter enumerated everything the registry has,
+/// paging finished and nothing failed: only complete listings can tombstone missing versions (DESIGN §5).
+public struct ListingPage: Sendable {
+    public var snapshots: [ModelSnapshot]
+    /// Opaque cursor for the next call; nil when the listing is finished.
+    public var next: String?
+    /// Models whose listing failed as a whole (the listing is then not complete).
+    public var errors: [ObjectError]
+
+    public init(snapshots: [ModelSnapshot], next: String?, errors: [ObjectError] = []) {
+        self.snapshots = snapshots
+        self.next = next
+        self.errors = errors
+    }
+}
+
+/// What migration asks a registry to create.
+public struct NewVersion: Sendable, Hashable {
+    public var model: String
+    /// The version string to use where the registry lets the client choose; ignored elsewhere.
+    public var version: String?
+    public var description: String?
+    public var sourceURI: String?
+    public var runID: String?
+    public var tags: [String: String]
+    public init(
+        model: String, version: String? = nil, description: String? = nil, sourceURI: String? = nil,
+        runID: String? = nil, tags: [String: String] = [:]
+    ) {
+        self.model = model
+        self.version = version
+        self.description = description
+        self.sourceURI = sourceURI
+        self.runID = runID
+        self.tags = tags
+    }
+}
+
+/// The one protocol every registry implements. Read side for sync, write side for migration.
+/// Adapters return normalized values (DESIGN §2) and keep the native JSON in `raw`; they throw `RegistryError`.
+public protocol RegistryAdapter: Sendable {
+    /// The configured registry name.
+    var registry: String { get }
+    var kind: RegistryKind { get }
+    var capabilities: RegistryCapabilities { get }
+
+    /// Lists models with all their versions, a page at a time. `since` is a watermark (Unix ms) for
+    /// incremental listings where `capabilities.incrementalListing`; nil lists everything.
+    func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage
+
+    /// One version, fresh from the registry; nil if it does not exist.
+    func version(model: String, version: String) async throws -> ModelVersion?
+
+    /// One model without its versions; nil if it does not exist.
+    func model(name: String) async throws -> RegistryModel?
+
+    // Write side (migration, import, conflict resolution).
+    func createModel(name: String, description: String?, tags: [String: String]) async throws -> RegistryModel
+    func createVersion(_ new: NewVersion) async throws -> ModelVersion
+    func setVersionTags(model: String, version: String, tags: [String: String]) async throws
+    func deleteVersionTag(model: String, version: String, key: String) async throws
+    func setAlias(model: String, alias: String, version: String) async throws
+    func deleteAlias(model: String, alias: String) async throws
+    func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws
+}
+
+extension RegistryAdapter {
+    /// Walks every page; a failure part-way throws, never a silent partial listing.
+    public func allSnapshots(since: Int64? = nil) async throws -> [ModelSnapshot] {
+        var all: [ModelSnapshot] = []
+        var cursor: String?
+        repeat {
+            try Task.checkCancellation()
+            let page = try await listSnapshots(cursor: cursor, since: since)
+            all += page.snapshots
+            cursor = page.next
+        } while cursor != nil
+        return all
+    }
+
+    /// Refusal for write operations a registry does not have.
+    public func unsupported(_ operation: String, _ why: String) -> RegistryError {
+        RegistryError(code: .invalidRequest, registry: registry, operation: operation, message: why)
+    }
+}

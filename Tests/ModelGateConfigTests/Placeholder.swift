@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderConfig() { #expect(Bool(true)) }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, starts the real peers (MLflow server with and without basic auth,
+# moto with SigV4 verification) on free 127.0.0.1 ports, runs the whole Swift test suite against them,
+# and stops the peers whatever happens. Extra arguments go to `swift test` (e.g. --filter Catalog).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+state=$(mktemp -d "${TMPDIR:-/tmp}/modelgate-peers.XXXXXX")
+cleanup() {
+  bash scripts/peers/mlflow.sh stop "$state" >/dev/null 2>&1 || true
+  bash scripts/peers/moto.sh stop "$state" >/dev/null 2>&1 || true
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+echo "test: building (the first build takes several minutes)" >&2
+set +e
+swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Wrapping|Emitting|Write|Planning|Linking)'
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" -eq 0 ] || { echo "test: build failed" >&2; exit 1; }
+
+echo "test: starting peers (mlflow server ~40 s on 2 cores, moto)" >&2
+eval "$(bash scripts/peers/moto.sh start "$state")"
+eval "$(bash scripts/peers/mlflow.sh start "$state")"
+
+swift test --skip-build "$@"
