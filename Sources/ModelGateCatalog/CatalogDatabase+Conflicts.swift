@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import ModelGateCore
+
+extension CatalogDatabase {
+    // MARK: Conflicts
+
+    /// Conflicts, oldest first; only those with `status` when given.
+    public func conflicts(status: CatalogConflict.Status? = nil) async throws -> [CatalogConflict] {
+        try await writer.read { db in
+            var sql = "SELECT \(Self.conflictColumns) FROM conflict"
+            var arguments: StatementArguments = []
+            if let status {
+                sql += " WHERE status = ?"
+                arguments = [status.rawValue]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map(Self.conflict)
+        }
+    }
+
+    /// One conflict, or nil.
+    public func conflict(id: Int64) async throws -> CatalogConflict? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.conflictColumns) FROM conflict WHERE id = ?", arguments: [id])
+                .map(Self.conflict)
+        }
+    }
+
+    /// Records a conflict found by another activity (migration plans, tag owners); returns it with its id.
+    public func insertConflict(_ conflict: CatalogConflict) async throws -> CatalogConflict {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO conflict (kind, registryName, model, version, field, "values", status, resolution,
+                    createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    conflict.kind, conflict.registry, conflict.model, conflict.version, conflict.field,
+                    CatalogEncoding.json(.object(conflict.values)), conflict.status.rawValue, conflict.resolution,
+                    Timestamp.milliseconds(conflict.createdAt), Timestamp.milliseconds(conflict.updatedAt),
+                ])
+            var written = conflict
+            written.id = db.lastInsertedRowID
+            return written
+        }
+    }
+
+    /// Marks a conflict resolved with a one-line resolution (`kept catalog`, `took mlflow-prod`, …).
+    ///
+    /// - Throws: ``CatalogError`` when there is no such conflict.
+    public func resolveConflict(id: Int64, resolution: String, at: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE conflict SET status = 'resolved', resolution = ?, updatedAt = ? WHERE id = ?",
+                arguments: [resolution, Timestamp.milliseconds(at), id])
+            if db.changesCount == 0 { throw CatalogError("no conflict with id \(id)") }
+        }
+    }
+
+    static let conflictColumns =
+        #"id, kind, registryName, model, version, field, "values", status, resolution, createdAt, updatedAt"#
+
+    static func conflict(_ row: Row) -> CatalogConflict {
+        let valuesText: String = row[6]
+        let status: String = row[7]
+        let created: Int64 = row[9]
+        let updated: Int64 = row[10]
+        return CatalogConflict(
+            id: row[0], kind: row[1], registry: row[2], model: row[3], version: row[4], field: row[5],
+            values: CatalogEncoding.parseJSON(valuesText)?.objectValue ?? [:],
+            status: CatalogConflict.Status(rawValue: status) ?? .open, resolution: row[8],
+            createdAt: Timestamp.date(milliseconds: created), updatedAt: Timestamp.date(milliseconds: updated))
+    }
+
+    // MARK: Version map
+
+    /// Records where a migrated version went. A second copy of the same source into the same target
+    /// registry replaces the first mapping.
+    ///
+    /// - Throws: ``CatalogError`` when a reference has no version.
+    public func insertVersionMap(_ entry: VersionMapEntry) async throws {
+        guard let sourceVersion = entry.source.version, let targetVersion = entry.target.version else {
+            throw CatalogError("a version map needs REGISTRY:MODEL@VERSION on both sides")
+        }
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO versionMap (sourceRegistry, sourceModel, sourceVersion, targetRegistry, targetModel,
+                    targetVersion, copyId, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (sourceRegistry, sourceModel, sourceVersion, targetRegistry) DO UPDATE SET
+                    targetModel = excluded.targetModel, targetVersion = excluded.targetVersion,
+                    copyId = excluded.copyId, createdAt = excluded.createdAt
+                    """,
+                arguments: [
+                    entry.source.registry, entry.source.model, sourceVersion, entry.target.registry,
+                    entry.target.model, targetVersion, entry.copyID, Timestamp.milliseconds(entry.createdAt),
+                ])
+        }
+    }
+
+    /// The copies of `source` (a version reference), optionally only those in `targetRegistry`.
+    public func versionMap(source: VersionRef, targetRegistry: String? = nil) async throws -> [VersionMapEntry] {
+        var sql = "SELECT \(Self.versionMapColumns) FROM versionMap WHERE sourceRegistry = ? AND sourceModel = ? AND sourceVersion = ?"
+        var arguments: [(any DatabaseValueConvertible)?] = [source.registry, source.model, source.version ?? ""]
+        if let targetRegistry {
+            sql += " AND targetRegistry = ?"
+            arguments.append(targetRegistry)
+        }
+        let finalSQL = sql + " ORDER BY targetRegistry"
+        let finalArguments = StatementArguments(arguments)
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(Self.versionMapEntry)
+        }
+    }
+
+    /// The mapping whose copy is `target`, or nil (where did this version come from?).
+    public func versionMap(target: VersionRef) async throws -> VersionMapEntry? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(Self.versionMapColumns) FROM versionMap
+                    WHERE targetRegistry = ? AND targetModel = ? AND targetVersion = ?
+                    """,
+                arguments: [target.registry, target.model, target.version ?? ""]
+            ).map(Self.versionMapEntry)
+        }
+    }
+
+    /// The mappings written with ModelGate copy id `copyID`.
+    public func versionMap(copyID: String) async throws -> [VersionMapEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.versionMapColumns) FROM versionMap WHERE copyId = ? ORDER BY id",
+                arguments: [copyID]
+            ).map(Self.versionMapEntry)
+        }
+    }
+
+    static let versionMapColumns =
+        "sourceRegistry, sourceModel, sourceVersion, targetRegistry, targetModel, targetVersion, copyId, createdAt"
+
+    static func versionMapEntry(_ row: Row) -> VersionMapEntry {
+        let created: Int64 = row[7]
+        return VersionMapEntry(
+            source: VersionRef(registry: row[0], model: row[1], version: row[2]),
+            target: VersionRef(registry: row[3], model: row[4], version: row[5]), copyID: row[6],
+            createdAt: Timestamp.date(milliseconds: created))
+    }
+}

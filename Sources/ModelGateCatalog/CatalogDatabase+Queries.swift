@@ -1,0 +1,342 @@
+import Foundation
+import GRDB
+import ModelGateCore
+
+extension CatalogDatabase {
+    // MARK: Versions
+
+    /// Versions matching every filter of `query`, with aliases and tags filled in, ordered by registry,
+    /// model, then numeric-aware version (`2` before `10`), one page at a time.
+    ///
+    /// - Throws: ``CatalogError`` for a malformed cursor; `DatabaseError`.
+    public func versions(_ query: VersionQuery) async throws -> ResultPage<ModelVersion> {
+        let sql = try VersionSQL(query)
+        return try await writer.read { db in
+            var rows = try Row.fetchAll(db, sql: sql.text, arguments: sql.arguments)
+            var next: String?
+            if let limit = query.limit, rows.count > limit {
+                rows.removeLast(rows.count - limit)
+                if let last = rows.last {
+                    next = CatalogEncoding.encodeCursor([last["registryName"], last["model"], last["versionSort"]])
+                }
+            }
+            return ResultPage(items: try Self.versions(from: rows, db: db), nextCursor: next)
+        }
+    }
+
+    /// One version, deleted or not; nil if the catalog does not know it.
+    public func version(registry: String, model: String, version: String) async throws -> ModelVersion? {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(VersionSQL.columns) FROM modelVersion v WHERE registryName = ? AND model = ? AND versionSort = ?",
+                arguments: [registry, model, CatalogEncoding.versionSort(version)])
+            return try Self.versions(from: rows, db: db).first
+        }
+    }
+
+    /// The `EXPLAIN QUERY PLAN` lines of the SQL behind ``versions(_:)`` for `query`, to check that
+    /// filtered queries use an index.
+    public func queryPlan(for query: VersionQuery) async throws -> [String] {
+        let sql = try VersionSQL(query)
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql.text, arguments: sql.arguments).map { $0["detail"] }
+        }
+    }
+
+    /// Builds versions from rows selected with ``VersionSQL/columns``, fetching their tags and aliases.
+    static func versions(from rows: [Row], db: Database) throws -> [ModelVersion] {
+        guard !rows.isEmpty else { return [] }
+        var kinds: [String: RegistryKind] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT name, kind FROM registry") {
+            let kind: String = row[1]
+            kinds[row[0]] = RegistryKind(rawValue: kind) ?? .mlflow
+        }
+        var tags: [Int64: [String: String]] = [:]
+        var aliases: [Int64: [String]] = [:]
+        let ids: [Int64] = rows.map { $0["id"] }
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let tagRows = try Row.fetchCursor(
+                db, sql: #"SELECT versionId, "key", "value" FROM versionTag WHERE versionId IN (\#(marks))"#,
+                arguments: StatementArguments(chunk))
+            while let row = try tagRows.next() { tags[row[0], default: [:]][row[1]] = row[2] }
+            let aliasRows = try Row.fetchCursor(
+                db, sql: "SELECT versionId, name FROM alias WHERE versionId IN (\(marks)) ORDER BY name",
+                arguments: StatementArguments(chunk))
+            while let row = try aliasRows.next() { aliases[row[0], default: []].append(row[1]) }
+        }
+        return rows.map { row in
+            let id: Int64 = row["id"]
+            let registry: String = row["registryName"]
+            let fields = VersionFields(row: row, offset: VersionSQL.fieldsOffset)
+            let run: RunReference? =
+                fields.runID == nil && fields.runURI == nil ? nil : RunReference(id: fields.runID, uri: fields.runURI)
+            return ModelVersion(
+                registry: registry, kind: kinds[registry] ?? .mlflow, model: row["model"], version: row["version"],
+                description: fields.description, status: VersionStatus(rawValue: fields.status) ?? .ready,
+                lifecycle: Lifecycle(rawValue: fields.lifecycle) ?? .none, lifecycleRaw: fields.lifecycleRaw,
+                aliases: aliases[id] ?? [], tags: tags[id] ?? [:], sourceURI: fields.sourceURI,
+                artifactDigest: fields.artifactDigest, run: run, metrics: CatalogEncoding.parseMetrics(fields.metrics),
+                createdAt: fields.createdAt.map { Timestamp.date(milliseconds: $0) },
+                updatedAt: fields.updatedAt.map { Timestamp.date(milliseconds: $0) }, createdBy: fields.createdBy,
+                deleted: fields.deleted, raw: CatalogEncoding.parseJSON(fields.raw))
+        }
+    }
+
+    // MARK: Models
+
+    /// Model summaries (DESIGN §4 `models`), ordered by registry and name, one page at a time.
+    ///
+    /// - Throws: ``CatalogError`` for a malformed cursor; `DatabaseError`.
+    public func models(_ query: ModelQuery) async throws -> ResultPage<ModelSummary> {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let registry = query.registry {
+            conditions.append("m.registryName = ?")
+            arguments.append(registry)
+        }
+        if !query.includeDeleted { conditions.append("m.deleted = 0") }
+        if let search = query.search, !search.isEmpty {
+            let pattern = CatalogEncoding.likeSubstring(search)
+            conditions.append(
+                #"""
+                (m.name LIKE ? ESCAPE '\' OR m.displayName LIKE ? ESCAPE '\' OR m.description LIKE ? ESCAPE '\'
+                 OR EXISTS (SELECT 1 FROM modelTag t WHERE t.modelId = m.id AND t."value" LIKE ? ESCAPE '\'))
+                """#)
+            arguments += [pattern, pattern, pattern, pattern]
+        }
+        if let cursor = query.cursor {
+            let parts = try CatalogEncoding.decodeCursor(cursor, count: 2)
+            conditions.append("(m.registryName, m.name) > (?, ?)")
+            arguments += [parts[0], parts[1]]
+        }
+        var sql = """
+            SELECT m.id, m.registryName, r.kind, m.name, m.description, m.createdAt, m.updatedAt, m.deleted,
+              (SELECT count(*) FROM modelVersion v WHERE v.registryName = m.registryName AND v.model = m.name
+               AND v.deleted = 0) AS versionCount
+            FROM model m JOIN registry r ON r.name = m.registryName
+            """
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY m.registryName, m.name"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            arguments.append(limit + 1)
+        }
+        let finalSQL = sql
+        let finalArguments = StatementArguments(arguments)
+        return try await writer.read { db in
+            var rows = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments)
+            var next: String?
+            if let limit = query.limit, rows.count > limit {
+                rows.removeLast(rows.count - limit)
+                if let last = rows.last { next = CatalogEncoding.encodeCursor([last[1], last[3]]) }
+            }
+            let items = try rows.map { row in
+                let modelID: Int64 = row[0]
+                let kind: String = row[2]
+                let created: Int64? = row[5]
+                let updated: Int64? = row[6]
+                return ModelSummary(
+                    registry: row[1], kind: RegistryKind(rawValue: kind) ?? .mlflow, name: row[3], description: row[4],
+                    tags: try Self.modelTags(modelID, db: db), createdAt: created.map { Timestamp.date(milliseconds: $0) },
+                    updatedAt: updated.map { Timestamp.date(milliseconds: $0) }, versionCount: row[8], deleted: row[7])
+            }
+            return ResultPage(items: items, nextCursor: next)
+        }
+    }
+
+    /// One model with its tags and native JSON; nil if the catalog does not know it.
+    public func model(registry: String, name: String) async throws -> RegistryModel? {
+        try await writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT m.id, r.kind, m.displayName, m.description, m.createdAt, m.updatedAt, m.deleted, m.raw
+                        FROM model m JOIN registry r ON r.name = m.registryName WHERE m.registryName = ? AND m.name = ?
+                        """,
+                    arguments: [registry, name])
+            else { return nil }
+            let kind: String = row[1]
+            let created: Int64? = row[4]
+            let updated: Int64? = row[5]
+            let raw: String? = row[7]
+            return RegistryModel(
+                registry: registry, kind: RegistryKind(rawValue: kind) ?? .mlflow, name: name, displayName: row[2],
+                description: row[3], tags: try Self.modelTags(row[0], db: db),
+                createdAt: created.map { Timestamp.date(milliseconds: $0) },
+                updatedAt: updated.map { Timestamp.date(milliseconds: $0) }, deleted: row[6],
+                raw: CatalogEncoding.parseJSON(raw))
+        }
+    }
+
+    static func modelTags(_ modelID: Int64, db: Database) throws -> [String: String] {
+        var tags: [String: String] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: #"SELECT "key", "value" FROM modelTag WHERE modelId = ?"#), arguments: [modelID])
+        {
+            tags[row[0]] = row[1]
+        }
+        return tags
+    }
+
+    // MARK: History and lineage
+
+    /// The change log of one model, oldest first.
+    ///
+    /// - Parameters:
+    ///   - registry: the registry.
+    ///   - model: the model's native name.
+    ///   - alias: only `alias_moved` rows of this alias.
+    ///   - since: only rows at or after this time.
+    public func history(registry: String, model: String, alias: String? = nil, since: Date? = nil) async throws
+        -> [ChangeEntry]
+    {
+        var sql = """
+            SELECT id, at, version, kind, field, "before", "after", actor, source FROM change
+            WHERE registryName = ? AND model = ?
+            """
+        var arguments: [(any DatabaseValueConvertible)?] = [registry, model]
+        if let alias {
+            sql += " AND kind = ? AND field = ?"
+            arguments += [ChangeKind.aliasMoved.rawValue, "alias:\(alias)"]
+        }
+        if let since {
+            sql += " AND at >= ?"
+            arguments.append(Timestamp.milliseconds(since))
+        }
+        sql += " ORDER BY at, id"
+        let finalSQL = sql
+        let finalArguments = StatementArguments(arguments)
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { row in
+                let at: Int64 = row[1]
+                let kind: String = row[3]
+                let source: String = row[8]
+                return ChangeEntry(
+                    id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
+                    kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
+                    actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
+            }
+        }
+    }
+
+    /// Every lineage edge that starts or ends at `node` (a node id such as `version:REG:MODEL@V`).
+    public func lineageEdges(touching node: String) async throws -> [LineageEdge] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT fromNode, toNode, relation, assertedBy, observedAt, properties FROM lineageEdge
+                    WHERE fromNode = ? UNION
+                    SELECT fromNode, toNode, relation, assertedBy, observedAt, properties FROM lineageEdge
+                    WHERE toNode = ? ORDER BY fromNode, toNode, relation, assertedBy
+                    """,
+                arguments: [node, node]
+            ).map(Self.lineageEdge)
+        }
+    }
+
+    /// Inserts lineage edges (ModelGate's own, e.g. `migrated_from`); an edge already present keeps its row
+    /// unless its properties changed.
+    public func upsertLineage(_ edges: [LineageEdge]) async throws {
+        try await writer.write { db in
+            for edge in edges {
+                try db.execute(
+                    sql: """
+                        INSERT INTO lineageEdge (fromNode, toNode, relation, assertedBy, observedAt, properties)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (fromNode, toNode, relation, assertedBy) DO UPDATE
+                        SET properties = excluded.properties, observedAt = excluded.observedAt
+                        WHERE properties IS NOT excluded.properties
+                        """,
+                    arguments: [
+                        edge.from, edge.to, edge.relation.rawValue, edge.assertedBy,
+                        Timestamp.milliseconds(edge.observedAt), CatalogEncoding.json(edge.properties),
+                    ])
+            }
+        }
+    }
+
+    static func lineageEdge(_ row: Row) -> LineageEdge {
+        let relation: String = row[2]
+        let observed: Int64 = row[4]
+        let properties: String? = row[5]
+        return LineageEdge(
+            from: row[0], to: row[1], relation: LineageRelation(rawValue: relation) ?? .derivedFrom,
+            assertedBy: row[3], observedAt: Timestamp.date(milliseconds: observed),
+            properties: CatalogEncoding.parseStrings(properties))
+    }
+}
+
+/// The SQL behind ``CatalogDatabase/versions(_:)``: one statement, filters as index-friendly predicates.
+struct VersionSQL {
+    static let columns =
+        "v.id, v.registryName, v.model, v.version, v.versionSort, v.description, v.status, v.lifecycle, v.lifecycleRaw, v.sourceURI, v.artifactDigest, v.runId, v.runURI, v.metrics, v.createdAt, v.updatedAt, v.createdBy, v.deleted, v.raw"
+    /// Where `description` starts in ``columns``.
+    static let fieldsOffset = 5
+
+    var text: String
+    var arguments: StatementArguments
+
+    init(_ query: VersionQuery) throws {
+        var from = "modelVersion v"
+        var conditions: [String] = []
+        var values: [(any DatabaseValueConvertible)?] = []
+        var tags = query.tags
+        let hasIdentityFilter = query.registry != nil || query.model != nil
+        if !hasIdentityFilter, let first = tags.first {
+            // Drive the query from the tag index; CROSS JOIN keeps SQLite from scanning modelVersion instead.
+            tags.removeFirst()
+            from = "versionTag t0 CROSS JOIN modelVersion v ON v.id = t0.versionId"
+            conditions.append(#"t0."key" = ? AND t0."value" = ?"#)
+            values += [first.key, first.value]
+        }
+        if let registry = query.registry {
+            conditions.append("v.registryName = ?")
+            values.append(registry)
+        }
+        if let model = query.model {
+            conditions.append("v.model = ?")
+            values.append(model)
+        }
+        for tag in tags {
+            conditions.append(#"v.id IN (SELECT versionId FROM versionTag WHERE "key" = ? AND "value" = ?)"#)
+            values += [tag.key, tag.value]
+        }
+        if let alias = query.alias {
+            conditions.append("v.id IN (SELECT versionId FROM alias WHERE name = ?)")
+            values.append(alias)
+        }
+        if let lifecycle = query.lifecycle {
+            conditions.append("v.lifecycle = ?")
+            values.append(lifecycle.rawValue)
+        }
+        if !query.includeDeleted { conditions.append("v.deleted = 0") }
+        if let search = query.search, !search.isEmpty {
+            let pattern = CatalogEncoding.likeSubstring(search)
+            conditions.append(
+                #"""
+                (v.model LIKE ? ESCAPE '\' OR v.version LIKE ? ESCAPE '\' OR v.description LIKE ? ESCAPE '\'
+                 OR EXISTS (SELECT 1 FROM versionTag st WHERE st.versionId = v.id AND st."value" LIKE ? ESCAPE '\'))
+                """#)
+            values += [pattern, pattern, pattern, pattern]
+        }
+        if let cursor = query.cursor {
+            let parts = try CatalogEncoding.decodeCursor(cursor, count: 3)
+            conditions.append("(v.registryName, v.model, v.versionSort) > (?, ?, ?)")
+            values += [parts[0], parts[1], parts[2]]
+        }
+        var text = "SELECT \(Self.columns) FROM \(from)"
+        if !conditions.isEmpty { text += " WHERE " + conditions.joined(separator: " AND ") }
+        text += " ORDER BY v.registryName, v.model, v.versionSort"
+        if let limit = query.limit {
+            text += " LIMIT ?"
+            values.append(max(0, limit) + 1)
+        }
+        self.text = text
+        self.arguments = StatementArguments(values)
+    }
+}
