@@ -47,6 +47,8 @@ static inline CURLcode ccurl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off
 static inline long ccurl_http_version_1_1(void) { return (long)CURL_HTTP_VERSION_1_1; }
 static inline long ccurl_http_version_2tls(void) { return (long)CURL_HTTP_VERSION_2TLS; }
 
+static inline CURLcode ccurl_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+
 static inline size_t ccurl_error_size(void) { return (size_t)CURL_ERROR_SIZE; }
 
 #endif
