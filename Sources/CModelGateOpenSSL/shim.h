@@ -8,7 +8,7 @@
 #include <openssl/x509.h>
 
 /* A PEM passphrase callback that refuses: an encrypted key fails to load instead of prompting on the terminal. */
-static int cmg_no_password(char *buf, int size, int rwflag, void *userdata) {
+static inline int cmg_no_password(char *buf, int size, int rwflag, void *userdata) {
     (void)buf; (void)size; (void)rwflag; (void)userdata;
     return 0;
 }
