@@ -23,6 +23,6 @@ set -e
 
 echo "test: starting peers (mlflow server ~40 s on 2 cores, moto)" >&2
 eval "$(bash scripts/peers/moto.sh start "$state")"
-eval "$(bash scripts/peers/mlflow.sh start "$state")"
+eval "$(bash scripts/peers/mlflow.sh start --with-auth "$state")"
 
 swift test --skip-build "$@"

@@ -4,6 +4,7 @@
 #   eval "$(scripts/peers/mlflow.sh start)"            # plain server
 #   eval "$(scripts/peers/mlflow.sh start --with-auth)" # plus a second server with --app-name basic-auth
 #   scripts/peers/mlflow.sh stop                       # stops what `start` recorded in the pidfile
+#   scripts/peers/mlflow.sh start [--with-auth] DIR / stop DIR   # same, with state in DIR (as moto.sh takes it)
 #
 # `start` prints only `export NAME=value` lines on stdout (logs and progress go to stderr):
 #   MODELGATE_TEST_MLFLOW_URL, and with --with-auth also MODELGATE_TEST_MLFLOW_AUTH_URL,
@@ -20,6 +21,13 @@ PIDFILE="$BASE/mlflow.pids"
 TIMEOUT="${MODELGATE_MLFLOW_STARTUP_TIMEOUT:-180}"
 
 log() { echo "mlflow.sh: $*" >&2; }
+
+# set_base DIR: keeps state (and the pidfile) in DIR instead of the default.
+set_base() {
+  mkdir -p "$1"
+  BASE="$(cd "$1" && pwd)"
+  PIDFILE="$BASE/mlflow.pids"
+}
 
 free_port() {
   "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -74,7 +82,8 @@ start() {
   for arg in "$@"; do
     case "$arg" in
       --with-auth) with_auth=1 ;;
-      *) log "unknown option: $arg"; exit 64 ;;
+      -*) log "unknown option: $arg"; exit 64 ;;
+      *) set_base "$arg" ;;
     esac
   done
   [ -x "$MLFLOW" ] || { log "$MLFLOW not found; run scripts/setup.sh first"; exit 1; }
@@ -129,6 +138,6 @@ INI
 
 case "${1:-}" in
   start) shift; start "$@" ;;
-  stop) stop ;;
-  *) echo "usage: $0 start [--with-auth] | stop" >&2; exit 64 ;;
+  stop) if [ -n "${2:-}" ]; then set_base "$2"; fi; stop ;;
+  *) echo "usage: $0 start [--with-auth] [DIR] | stop [DIR]" >&2; exit 64 ;;
 esac

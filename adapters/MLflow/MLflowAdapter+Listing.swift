@@ -1,0 +1,141 @@
+import Foundation
+import ModelGateAdapterKit
+import ModelGateCore
+
+extension MLflowAdapter {
+    /// One page of registered models (`registered-models/search`, by name), each with all its versions
+    /// (`model-versions/search` filtered by name, every page), its aliases (`registered-models/get`) and
+    /// lineage (`runs/get`, each distinct run once per listing).
+    ///
+    /// `since` is ignored: MLflow cannot filter by update time, so every listing reads everything and is
+    /// complete. The cursor is MLflow's own page token. A malformed model is reported in
+    /// `ListingPage.errors`, a malformed version or an unreadable run in its snapshot's `errors`; the rest
+    /// of the page is kept. Any failed call throws (the page is then not returned at all).
+    public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
+        let token = cursor.flatMap { $0.isEmpty ? nil : $0 }
+        if token == nil { await runCache.reset() }
+        let page = try await client.searchRegisteredModels(
+            maxResults: modelPageSize, orderBy: ["name ASC"], pageToken: token)
+        let observedAt = now()
+
+        var seen: Set<String> = []
+        let items = page.items.filter { item in
+            guard let name = item["name"]?.stringValue else { return true }
+            return seen.insert(name).inserted
+        }
+        let outcomes = try await Self.orderedMap(items, limit: concurrency) { item in
+            try await snapshot(for: item, observedAt: observedAt)
+        }
+
+        var snapshots: [ModelSnapshot] = []
+        var errors: [ObjectError] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .snapshot(let snapshot): snapshots.append(snapshot)
+            case .gone: break
+            case .failed(let error): errors.append(error)
+            }
+        }
+        if page.nextPageToken == nil { await runCache.reset() }
+        return ListingPage(snapshots: snapshots, next: page.nextPageToken, errors: errors)
+    }
+
+    enum ModelOutcome: Sendable {
+        case snapshot(ModelSnapshot)
+        /// Deleted between the search and the read: not part of the registry any more.
+        case gone
+        case failed(ObjectError)
+    }
+
+    func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {
+        let listed: MLflowRegisteredModel
+        do {
+            listed = try MLflowRegisteredModel(json: item)
+        } catch {
+            return .failed(
+                ObjectError(model: item["name"]?.stringValue, version: nil, message: "malformed registered model: \(error)"))
+        }
+        let model: MLflowRegisteredModel
+        do {
+            model = try await client.getRegisteredModel(name: listed.name)
+        } catch let error as RegistryError where error.code == .notFound {
+            return .gone
+        } catch let error as RegistryError where error.code == .malformedPayload {
+            return .failed(ObjectError(model: listed.name, version: nil, message: error.description))
+        }
+
+        var errors: [ObjectError] = []
+        var wires: [MLflowModelVersion] = []
+        for raw in try await client.allModelVersions(name: model.name, pageSize: versionPageSize) {
+            do {
+                wires.append(try MLflowModelVersion(json: raw))
+            } catch {
+                errors.append(
+                    ObjectError(
+                        model: model.name, version: MLflowModelVersion.versionHint(raw),
+                        message: "malformed model version: \(error)"))
+            }
+        }
+        wires.sort { lhs, rhs in
+            switch (Int(lhs.version), Int(rhs.version)) {
+            case let (left?, right?): return left < right
+            default: return lhs.version < rhs.version
+            }
+        }
+
+        var runs: [String: MLflowRun] = [:]
+        var runProblems: [String: String] = [:]
+        var runOrder: [String] = []
+        for runID in wires.compactMap(\.runID) where runs[runID] == nil && runProblems[runID] == nil {
+            runOrder.append(runID)
+            switch try await runCache.run(runID, client: client) {
+            case .found(let run): runs[runID] = run
+            case .unavailable(let why): runProblems[runID] = why
+            }
+        }
+
+        var versions: [ModelVersion] = []
+        var lineage: [LineageEdge] = []
+        for wire in wires {
+            let run = wire.runID.flatMap { runs[$0] }
+            versions.append(
+                MLflowMapping.version(
+                    wire, registry: registry, aliases: model.aliases(of: wire.version), metrics: run?.metrics ?? [:]))
+            lineage += MLflowMapping.versionEdges(wire, registry: registry, observedAt: observedAt)
+            if let runID = wire.runID, let why = runProblems[runID] {
+                errors.append(
+                    ObjectError(
+                        model: model.name, version: wire.version,
+                        message: "run \(runID) could not be read, so its lineage and metrics are missing: \(why)"))
+            }
+        }
+        for runID in runOrder {
+            if let run = runs[runID] { lineage += MLflowMapping.runEdges(run, registry: registry, observedAt: observedAt) }
+        }
+        return .snapshot(
+            ModelSnapshot(
+                model: MLflowMapping.model(model, registry: registry), versions: versions, lineage: lineage,
+                errors: errors))
+    }
+
+    /// Maps `items` with at most `limit` calls in flight; results keep the order of `items`.
+    static func orderedMap<Item: Sendable, Result: Sendable>(
+        _ items: [Item], limit: Int, _ transform: @escaping @Sendable (Item) async throws -> Result
+    ) async throws -> [Result] {
+        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+            var results: [Result?] = Array(repeating: nil, count: items.count)
+            var next = 0
+            func launch() {
+                let index = next
+                next += 1
+                group.addTask { (index, try await transform(items[index])) }
+            }
+            while next < min(limit, items.count) { launch() }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                if next < items.count { launch() }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import ModelGateAdapterKit
+import ModelGateCore
+import ModelGateTransport
+
+/// The MLflow Model Registry adapter (REST API 2.0, tested against MLflow 3.17.2).
+///
+/// Read side: `listSnapshots` pages over registered models; each snapshot holds one model with all its
+/// versions, the aliases from `registered-models/get`, and lineage (`version_of`, `produced_by`, and from
+/// `runs/get`: `used` datasets and `built_from` commits). Every listing reads everything, so each full walk
+/// is complete. Write side: models, versions, version tags, aliases and stages.
+/// See `adapters/MLflow/README.md` for the field mapping.
+public struct MLflowAdapter: RegistryAdapter {
+    /// Registered models per `registered-models/search` page when no page size is configured (MLflow's default).
+    public static let defaultModelPageSize = 100
+    /// Versions per `model-versions/search` page when no page size is configured.
+    public static let defaultVersionPageSize = 10_000
+
+    /// The configured registry name.
+    public let registry: String
+    /// Always `.mlflow`.
+    public var kind: RegistryKind { .mlflow }
+    /// Server-numbered versions, aliases, stages, version and model tags, deletes; no incremental listing.
+    public var capabilities: RegistryCapabilities {
+        RegistryCapabilities(
+            clientChosenVersions: false, aliases: true, lifecycle: true, versionTags: true, modelTags: true,
+            deletes: true, incrementalListing: false)
+    }
+
+    /// The low-level client this adapter uses (also for calls the protocol does not cover).
+    public let client: MLflowClient
+    /// `max_results` for `registered-models/search` (1…1000).
+    public let modelPageSize: Int
+    /// `max_results` for `model-versions/search` (1…200000).
+    public let versionPageSize: Int
+    /// How many models of a page are read at the same time.
+    public let concurrency: Int
+    let now: @Sendable () -> Date
+    let runCache = RunCache()
+
+    /// - Parameters:
+    ///   - registry: the configured registry name.
+    ///   - baseURL: the tracking server URL (`url:` in the config).
+    ///   - apiBasePath: the REST mount path, default `/api/2.0/mlflow`.
+    ///   - transport: the composed transport (authorization and retries already applied).
+    ///   - pageSize: the configured `page_size`; capped at 1000 for models and 200000 for versions.
+    ///     Nil uses 100 models and 10000 versions per page.
+    ///   - concurrency: models of one page read in parallel (at least 1).
+    ///   - now: the clock for `observed_at` of lineage edges.
+    public init(
+        registry: String, baseURL: String, apiBasePath: String = MLflowClient.defaultAPIBasePath,
+        transport: any HTTPTransport, pageSize: Int? = nil, concurrency: Int = 4,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.registry = registry
+        self.client = MLflowClient(registry: registry, baseURL: baseURL, apiBasePath: apiBasePath, transport: transport)
+        self.modelPageSize = min(max(pageSize ?? Self.defaultModelPageSize, 1), MLflowClient.maxRegisteredModelsPageSize)
+        self.versionPageSize = min(max(pageSize ?? Self.defaultVersionPageSize, 1), MLflowClient.maxModelVersionsPageSize)
+        self.concurrency = max(concurrency, 1)
+        self.now = now
+    }
+
+    // MARK: - Read side
+
+    /// `model-versions/get` (with its aliases) plus the run's latest metrics; nil when MLflow answers 404.
+    public func version(model: String, version: String) async throws -> ModelVersion? {
+        let wire: MLflowModelVersion
+        do {
+            wire = try await client.getModelVersion(name: model, version: version)
+        } catch let error as RegistryError where error.code == .notFound {
+            return nil
+        }
+        var metrics: [String: Double] = [:]
+        if let runID = wire.runID {
+            switch try await RunCache.lookup(runID, client: client) {
+            case .found(let run): metrics = run.metrics
+            case .unavailable: break  // a deleted or unreadable run does not hide the version
+            }
+        }
+        return MLflowMapping.version(wire, registry: registry, aliases: wire.aliases, metrics: metrics)
+    }
+
+    /// `registered-models/get`; nil when MLflow answers 404.
+    public func model(name: String) async throws -> RegistryModel? {
+        do {
+            return MLflowMapping.model(try await client.getRegisteredModel(name: name), registry: registry)
+        } catch let error as RegistryError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    // MARK: - Write side
+
+    /// `registered-models/create`; an existing name throws `.conflict` (`RESOURCE_ALREADY_EXISTS`).
+    public func createModel(name: String, description: String?, tags: [String: String]) async throws -> RegistryModel {
+        let created = try await client.createRegisteredModel(name: name, description: description, tags: tags)
+        return MLflowMapping.model(created, registry: registry)
+    }
+
+    /// Creates a version; MLflow numbers it. `new.version` is ignored (`clientChosenVersions` is false).
+    public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
+        guard let source = new.sourceURI, !source.isEmpty else {
+            throw unsupported(
+                client.operationName(.POST, "model-versions/create"),
+                "MLflow needs a source URI for a new version of '\(new.model)'")
+        }
+        let created = try await client.createModelVersion(
+            name: new.model, source: source, runID: new.runID, description: new.description, tags: new.tags)
+        return MLflowMapping.version(created, registry: registry, aliases: created.aliases, metrics: [:])
+    }
+
+    /// Sets each tag with its own `model-versions/set-tag` call, in key order.
+    public func setVersionTags(model: String, version: String, tags: [String: String]) async throws {
+        for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
+            try await client.setModelVersionTag(name: model, version: version, key: key, value: value)
+        }
+    }
+
+    /// `model-versions/delete-tag`.
+    public func deleteVersionTag(model: String, version: String, key: String) async throws {
+        try await client.deleteModelVersionTag(name: model, version: version, key: key)
+    }
+
+    /// `POST registered-models/alias`; moves the alias if it pointed elsewhere (`latest`, `v<digits>` are reserved).
+    public func setAlias(model: String, alias: String, version: String) async throws {
+        try await client.setAlias(name: model, alias: alias, version: version)
+    }
+
+    /// `DELETE registered-models/alias`; succeeds also when the alias did not exist.
+    public func deleteAlias(model: String, alias: String) async throws {
+        try await client.deleteAlias(name: model, alias: alias)
+    }
+
+    /// Moves the version to the MLflow stage for `lifecycle` (see `MLflowMapping.stage(for:)`), without
+    /// archiving other versions.
+    public func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws {
+        _ = try await client.transitionStage(
+            name: model, version: version, stage: MLflowMapping.stage(for: lifecycle), archiveExistingVersions: false)
+    }
+}
