@@ -59,6 +59,14 @@ let package = Package(
             name: "MLflowAdapter",
             dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
             path: "adapters/MLflow", exclude: ["README.md"], swiftSettings: strict),
+        // The composition root: config -> transport, credentials and adapter (one case per registry kind).
+        .target(
+            name: "ModelGateRegistries",
+            dependencies: [
+                "ModelGateCore", "ModelGateConfig", "ModelGateTransport", "ModelGateCredentials", "ModelGateSigning",
+                "ModelGateAdapterKit", "MLflowAdapter", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "ModelGateServices",
             dependencies: [
@@ -70,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "modelgate",
             dependencies: [
-                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices",
+                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices", "ModelGateRegistries",
                 "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "MLflowAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

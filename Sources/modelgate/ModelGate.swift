@@ -5,5 +5,13 @@ struct ModelGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelgate",
         abstract: "A federated model-registry gateway: one catalog of every model version across registries.",
-        version: "0.1.0")
+        discussion: """
+            Global options go after the command: --config PATH, --catalog PATH, --output table|json, --verbose, \
+            --quiet. Exit codes: 0 ok, 1 error, 64 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            RegistriesCommand.self, SyncCommand.self, ModelsCommand.self, VersionsCommand.self, ShowCommand.self,
+            HistoryCommand.self, RequestCommand.self,
+        ])
 }

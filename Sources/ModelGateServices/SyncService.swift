@@ -1,0 +1,222 @@
+import Foundation
+import ModelGateAdapterKit
+import ModelGateCatalog
+import ModelGateCore
+
+/// One registry to sync: its adapter and, when the transport counts them, its request and retry counters.
+public struct SyncTarget: Sendable {
+    public var adapter: any RegistryAdapter
+    public var endpoint: String?
+    /// Requests and retries made so far through this registry's transport.
+    public var counters: (@Sendable () -> (requests: Int, retries: Int))?
+
+    public init(
+        adapter: any RegistryAdapter, endpoint: String? = nil,
+        counters: (@Sendable () -> (requests: Int, retries: Int))? = nil
+    ) {
+        self.adapter = adapter
+        self.endpoint = endpoint
+        self.counters = counters
+    }
+}
+
+/// How a sync runs (`sync:` in the config, `--full` on the command line).
+public struct SyncOptions: Sendable {
+    /// List everything, ignoring watermarks.
+    public var full: Bool
+    /// Registries synced at once.
+    public var concurrency: Int
+    /// Complete listings that must miss a version before it is tombstoned.
+    public var tombstoneAfterMisses: Int
+    /// An incremental registry lists everything every Nth sync.
+    public var fullEvery: Int
+
+    public init(full: Bool = false, concurrency: Int = 4, tombstoneAfterMisses: Int = 2, fullEvery: Int = 24) {
+        self.full = full
+        self.concurrency = max(1, concurrency)
+        self.tombstoneAfterMisses = max(1, tombstoneAfterMisses)
+        self.fullEvery = max(1, fullEvery)
+    }
+}
+
+/// Pulls registries into the catalog: one transaction per page, each registry isolated from the others.
+///
+/// A page is committed with its change-log rows or not at all, so a crash or kill at any point leaves a
+/// consistent catalog, and the next sync converges. Only a complete listing (everything enumerated,
+/// paging finished, no error) counts misses towards tombstones (DESIGN §5).
+public struct SyncService: Sendable {
+    public let catalog: CatalogDatabase
+    public let now: @Sendable () -> Date
+    public let limits: SyncLimits
+
+    public init(catalog: CatalogDatabase, limits: SyncLimits = SyncLimits(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.catalog = catalog
+        self.limits = limits
+        self.now = now
+    }
+
+    /// Syncs every target, at most `options.concurrency` at once; never throws for a registry's failure:
+    /// that registry is reported as failed and the others commit.
+    public func run(
+        _ targets: [SyncTarget], options: SyncOptions, progress: any SyncProgressObserver = SilentSyncProgress()
+    ) async -> SyncReport {
+        var reports: [String: RegistrySyncReport] = [:]
+        await withTaskGroup(of: RegistrySyncReport.self) { group in
+            var next = 0
+            func startNext() {
+                guard next < targets.count else { return }
+                let target = targets[next]
+                next += 1
+                group.addTask { await self.sync(target, options: options, progress: progress) }
+            }
+            for _ in 0..<min(options.concurrency, targets.count) { startNext() }
+            for await report in group {
+                reports[report.registry] = report
+                startNext()
+            }
+        }
+        return SyncReport(registries: targets.compactMap { reports[$0.adapter.registry] })
+    }
+
+    /// Syncs one registry. Errors end up in the report, never thrown.
+    public func sync(
+        _ target: SyncTarget, options: SyncOptions, progress: any SyncProgressObserver = SilentSyncProgress()
+    ) async -> RegistrySyncReport {
+        let adapter = target.adapter
+        let started = ContinuousClock.now
+        let before = target.counters?() ?? (requests: 0, retries: 0)
+        var report = RegistrySyncReport(registry: adapter.registry, kind: adapter.kind)
+        do {
+            try await catalog.upsertRegistry(RegistryInfo(name: adapter.registry, kind: adapter.kind, endpoint: target.endpoint))
+            try await walk(target, options: options, progress: progress, started: started, report: &report)
+        } catch {
+            report.status = .failed
+            report.complete = false
+            report.errors.append(.init(model: nil, version: nil, message: Self.describe(error)))
+        }
+        let after = target.counters?() ?? (requests: 0, retries: 0)
+        report.requests = after.requests - before.requests
+        report.retries = after.retries - before.retries
+        report.seconds = Self.seconds(since: started)
+        let message = report.status == .failed ? report.errors.last?.message : nil
+        try? await catalog.recordSyncResult(
+            registry: adapter.registry, at: now(), status: report.status.rawValue, message: message)
+        progress.registryFinished(report)
+        return report
+    }
+
+    private func walk(
+        _ target: SyncTarget, options: SyncOptions, progress: any SyncProgressObserver, started: ContinuousClock.Instant,
+        report: inout RegistrySyncReport
+    ) async throws {
+        let adapter = target.adapter
+        let state = try await catalog.syncState(registry: adapter.registry)
+        let incremental = adapter.capabilities.incrementalListing
+        // An incremental registry lists everything on --full, on its first sync and every Nth sync.
+        let full = options.full || !incremental || state.watermark == nil || (state.syncCount + 1) % options.fullEvery == 0
+        progress.registryStarted(adapter.registry, full: full)
+
+        var cursor: String?
+        var seen = Set<CatalogVersionKey>()
+        var seenModels = Set<String>()
+        var watermark = state.watermark
+        var listingErrors = 0
+        var versionsSeen = 0
+        repeat {
+            try Task.checkCancellation()
+            let page = try await adapter.listSnapshots(cursor: cursor, since: full ? nil : state.watermark)
+            var catalogPage = CatalogPage(registry: adapter.registry, kind: adapter.kind)
+            for error in page.errors {
+                listingErrors += 1
+                catalogPage.errors.append(.init(model: error.model, version: error.version, message: error.message))
+            }
+            for snapshot in page.snapshots {
+                catalogPage.models.append(snapshot.model)
+                seenModels.insert(snapshot.model.name)
+                for version in snapshot.versions {
+                    // A version is seen even when it is rejected below: it exists, so it must not be tombstoned.
+                    seen.insert(CatalogVersionKey(model: version.model, version: version.version))
+                    if let problem = limits.problem(with: version) {
+                        catalogPage.errors.append(.init(model: version.model, version: version.version, message: problem))
+                        continue
+                    }
+                    catalogPage.versions.append(version)
+                    if let updated = version.updatedAt ?? version.createdAt {
+                        watermark = max(watermark ?? 0, Timestamp.milliseconds(updated))
+                    }
+                }
+                catalogPage.lineage += snapshot.lineage
+                for error in snapshot.errors {
+                    catalogPage.errors.append(.init(model: error.model, version: error.version, message: error.message))
+                    if error.version == nil { listingErrors += 1 }
+                }
+                versionsSeen += snapshot.versions.count
+            }
+            let outcome = try await catalog.apply(page: catalogPage, source: .sync, at: now())
+            report.created += outcome.created
+            report.updated += outcome.updated
+            report.unchanged += outcome.unchanged
+            report.errors += catalogPage.errors.map { .init(model: $0.model, version: $0.version, message: $0.message) }
+            report.pages += 1
+            progress.pageCommitted(adapter.registry, pages: report.pages, versions: versionsSeen, elapsed: Self.seconds(since: started))
+            cursor = page.next
+        } while cursor != nil
+
+        // Paging finished. The listing is complete only if it covered everything and no model failed as a whole.
+        report.complete = full && listingErrors == 0
+        var newState = state
+        newState.syncCount += 1
+        newState.watermark = watermark
+        newState.cursor = nil
+        if report.complete {
+            let tombstones = try await catalog.recordCompleteListing(
+                registry: adapter.registry, seen: seen, seenModels: seenModels, tombstoneAfterMisses: options.tombstoneAfterMisses, at: now())
+            report.deleted = tombstones.count
+            newState.lastCompleteListingAt = now()
+        }
+        try await catalog.saveSyncState(registry: adapter.registry, newState)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? RegistryError { return error.description }
+        if error is CancellationError { return "cancelled" }
+        return String(describing: error)
+    }
+}
+
+/// What sync refuses to store, so that one absurd object becomes a per-object error, not a crash or a lost page.
+public struct SyncLimits: Sendable {
+    public var maxDescriptionBytes: Int
+    public var maxTagValueBytes: Int
+    public var maxTags: Int
+    public var maxRawBytes: Int
+
+    public init(maxDescriptionBytes: Int = 1 << 20, maxTagValueBytes: Int = 1 << 16, maxTags: Int = 1000, maxRawBytes: Int = 4 << 20) {
+        self.maxDescriptionBytes = maxDescriptionBytes
+        self.maxTagValueBytes = maxTagValueBytes
+        self.maxTags = maxTags
+        self.maxRawBytes = maxRawBytes
+    }
+
+    /// Why `version` cannot be stored, or nil when it can.
+    public func problem(with version: ModelVersion) -> String? {
+        if version.model.isEmpty { return "the version has an empty model name" }
+        if version.version.isEmpty { return "the version has an empty version string" }
+        if let description = version.description, description.utf8.count > maxDescriptionBytes {
+            return "description is \(description.utf8.count) bytes; the limit is \(maxDescriptionBytes)"
+        }
+        if version.tags.count > maxTags { return "\(version.tags.count) tags; the limit is \(maxTags)" }
+        if let (key, value) = version.tags.first(where: { $0.value.utf8.count > maxTagValueBytes }) {
+            return "tag '\(key)' is \(value.utf8.count) bytes; the limit is \(maxTagValueBytes)"
+        }
+        if let raw = version.raw, raw.jsonString().utf8.count > maxRawBytes {
+            return "the native object is larger than \(maxRawBytes) bytes"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import ModelGateCatalog
+import ModelGateCore
+
+/// `modelgate show REGISTRY:MODEL[@VERSION]`.
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one model or version with aliases, tags and lineage neighbours.")
+
+    @Argument(help: "REGISTRY:MODEL or REGISTRY:MODEL@VERSION.") var ref: String
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws { _ = try parseRef(ref) }
+
+    /// `show` JSON for a version: the version object (DESIGN §4) plus its native JSON and lineage.
+    struct VersionDetail: Encodable {
+        var version: ModelVersion
+        var lineage: [LineageEdge]
+        enum Key: String, CodingKey { case lineage }
+        func encode(to encoder: any Encoder) throws {
+            try version.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(lineage, forKey: .lineage)
+        }
+    }
+
+    /// `show` JSON for a model: the model object, its versions (without native JSON) and lineage.
+    struct ModelDetail: Encodable {
+        var model: RegistryModel
+        var versions: [ModelVersion]
+        var lineage: [LineageEdge]
+        enum Key: String, CodingKey { case versions, lineage }
+        func encode(to encoder: any Encoder) throws {
+            try model.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(versions, forKey: .versions)
+            try c.encode(lineage, forKey: .lineage)
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let ref = try parseRef(ref)
+            let catalog = try CommandContext(global).openCatalog()
+            if let versionName = ref.version {
+                guard let version = try await catalog.version(registry: ref.registry, model: ref.model, version: versionName)
+                else { throw CLIError("\(ref) is not in the catalog (run `modelgate sync \(ref.registry)`?)") }
+                let lineage = try await catalog.lineageEdges(
+                    touching: LineageEdge.versionNode(ref.registry, ref.model, versionName))
+                if global.json { return try Console.json(VersionDetail(version: version, lineage: lineage)) }
+                Console.out(Self.text(version, lineage: lineage))
+            } else {
+                guard let model = try await catalog.model(registry: ref.registry, name: ref.model) else {
+                    throw CLIError("\(ref) is not in the catalog (run `modelgate sync \(ref.registry)`?)")
+                }
+                let versions = try await catalog.versions(
+                    VersionQuery(registry: ref.registry, model: ref.model, includeDeleted: true)
+                ).items.map { v -> ModelVersion in
+                    var v = v
+                    v.raw = nil
+                    return v
+                }
+                let lineage = try await catalog.lineageEdges(touching: LineageEdge.modelNode(ref.registry, ref.model))
+                if global.json { return try Console.json(ModelDetail(model: model, versions: versions, lineage: lineage)) }
+                Console.out(Self.text(model, versions: versions, lineage: lineage))
+            }
+        }
+    }
+
+    static func text(_ v: ModelVersion, lineage: [LineageEdge]) -> String {
+        var lines = ["\(v.registry):\(v.model)@\(v.version)\(v.deleted ? "  (deleted in the registry)" : "")"]
+        func field(_ name: String, _ value: String?) {
+            lines.append("  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + (value.orDash))
+        }
+        field("kind", v.kind.rawValue)
+        field("status", v.status.rawValue)
+        field("lifecycle", v.lifecycleRaw.map { "\(v.lifecycle.rawValue) (\($0))" } ?? v.lifecycle.rawValue)
+        field("aliases", v.aliases.isEmpty ? nil : v.aliases.joined(separator: ", "))
+        field("description", v.description)
+        field("source", v.sourceURI)
+        field("digest", v.artifactDigest)
+        field("run", v.run.flatMap { $0.id ?? $0.uri })
+        field("created", v.createdAt.map(Timestamp.format))
+        field("updated", v.updatedAt.map(Timestamp.format))
+        field("created by", v.createdBy)
+        lines.append(contentsOf: tagLines(v.tags))
+        lines.append(contentsOf: lineageLines(lineage))
+        return lines.joined(separator: "\n")
+    }
+
+    static func text(_ m: RegistryModel, versions: [ModelVersion], lineage: [LineageEdge]) -> String {
+        var lines = ["\(m.registry):\(m.name)\(m.deleted ? "  (deleted in the registry)" : "")"]
+        func field(_ name: String, _ value: String?) {
+            lines.append("  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + (value.orDash))
+        }
+        field("kind", m.kind.rawValue)
+        field("description", m.description)
+        field("created", m.createdAt.map(Timestamp.format))
+        field("updated", m.updatedAt.map(Timestamp.format))
+        lines.append(contentsOf: tagLines(m.tags))
+        lines.append("  versions")
+        if versions.isEmpty { lines.append("    (none)") }
+        for v in versions {
+            var parts = ["    \(v.version)", v.deleted ? "deleted" : v.lifecycle.rawValue]
+            if !v.aliases.isEmpty { parts.append("aliases: " + v.aliases.joined(separator: ", ")) }
+            if let created = v.createdAt { parts.append(Timestamp.format(created)) }
+            lines.append(parts.joined(separator: "  "))
+        }
+        lines.append(contentsOf: lineageLines(lineage))
+        return lines.joined(separator: "\n")
+    }
+
+    static func tagLines(_ tags: [String: String]) -> [String] {
+        guard !tags.isEmpty else { return ["  tags           -"] }
+        return ["  tags"] + tags.sorted { $0.key < $1.key }.map { "    \($0.key) = \($0.value)" }
+    }
+
+    static func lineageLines(_ edges: [LineageEdge]) -> [String] {
+        guard !edges.isEmpty else { return ["  lineage        -"] }
+        return ["  lineage"] + edges.map { "    \($0.from) --\($0.relation.rawValue)--> \($0.to)  (by \($0.assertedBy))" }
+    }
+}
+
+/// `modelgate history REGISTRY:MODEL [--alias A] [--since TIME]`.
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show the change log of a model: who or what moved which alias or lifecycle, and when.")
+
+    @Argument(help: "REGISTRY:MODEL.") var ref: String
+    @Option(help: "Only moves of this alias.") var alias: String?
+    @Option(help: "Only changes at or after this time (RFC 3339 or YYYY-MM-DD).") var since: String?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        let parsed = try parseRef(ref)
+        if parsed.version != nil { throw ValidationError("history takes REGISTRY:MODEL, without @VERSION") }
+        if let since { _ = try parseTime(since) }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let ref = try parseRef(ref)
+            let catalog = try CommandContext(global).openCatalog()
+            let entries = try await catalog.history(
+                registry: ref.registry, model: ref.model, alias: alias, since: try since.map(parseTime))
+            if global.json { return try Console.json(entries) }
+            if entries.isEmpty {
+                if !global.quiet { Console.err("no changes recorded for \(ref)") }
+                return
+            }
+            var table = TextTable("AT", "VERSION", "KIND", "CHANGE", "BY", "SOURCE")
+            for entry in entries {
+                table.add(
+                    Timestamp.format(entry.at), entry.version.orDash, entry.kind.rawValue, Self.sentence(entry),
+                    entry.actor.orDash, entry.source.rawValue)
+            }
+            Console.out(table.render())
+        }
+    }
+
+    /// "champion moved from 6 to 7", "lifecycle staging → production", "tag team set to risk".
+    static func sentence(_ e: ChangeEntry) -> String {
+        let field = e.field ?? ""
+        switch e.kind {
+        case .aliasMoved:
+            let alias = field.hasPrefix("alias:") ? String(field.dropFirst(6)) : field
+            switch (e.before, e.after) {
+            case (nil, let to?): return "\(alias) set to \(to)"
+            case (let from?, nil): return "\(alias) removed from \(from)"
+            case (let from?, let to?): return "\(alias) moved from \(from) to \(to)"
+            default: return alias
+            }
+        case .tagChanged:
+            let tag = field.hasPrefix("tag:") ? String(field.dropFirst(4)) : field
+            switch (e.before, e.after) {
+            case (nil, let to?): return "tag \(tag) set to \(to)"
+            case (_, nil): return "tag \(tag) removed"
+            case (let from?, let to?): return "tag \(tag) changed from \(from) to \(to)"
+            }
+        case .lifecycleChanged:
+            return "lifecycle \(e.before ?? "none") → \(e.after ?? "none")"
+        case .created:
+            return e.version == nil ? "model created" : "version created"
+        case .deleted:
+            return "deleted in the registry"
+        case .updated:
+            return field.isEmpty ? "updated" : "\(field) changed"
+        case .error:
+            return e.after ?? e.before ?? "error"
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import ModelGateCatalog
+import ModelGateConfig
+import ModelGateCore
+import ModelGateRegistries
+import ModelGateServices
+import ModelGateTransport
+import Synchronization
+
+/// `modelgate sync [REGISTRY...] [--full]`.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Pull registries into the catalog (incremental where possible unless --full).",
+        discussion: "A failing registry does not stop the others; the exit code is 1 if any failed.")
+
+    @Argument(help: "Registries to sync (default: all configured).") var registries: [String] = []
+    @Flag(help: "List everything, ignoring watermarks; only complete listings tombstone deleted versions.")
+    var full = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        var failed = false
+        try await reportingErrors {
+            let context = try CommandContext(global)
+            let config = try context.requireConfig()
+            // Unknown names are a config error; an unset ${VAR} fails only the registry that uses it.
+            var selected: [RegistryConfig] = []
+            for name in registries where config.registry(named: name) == nil { _ = try config.registries(named: [name]) }
+            selected = registries.isEmpty ? config.registries : registries.compactMap { config.registry(named: $0) }
+            if selected.isEmpty { throw CLIError("no registries configured in \(config.file)") }
+            let catalog = try context.openCatalog()
+            let connector = context.connector()
+
+            var targets: [SyncTarget] = []
+            var refused: [RegistrySyncReport] = []
+            for registry in selected {
+                do {
+                    let connection = try connector.connect(registry)
+                    let stats = connection.stats
+                    targets.append(
+                        SyncTarget(
+                            adapter: try connection.requireAdapter(), endpoint: registry.baseURL,
+                            counters: { (stats.snapshot.requests, stats.snapshot.retries) }))
+                } catch {
+                    // A registry that cannot even be set up fails alone; the others still sync.
+                    var report = RegistrySyncReport(registry: registry.name, kind: registry.kind)
+                    report.status = .failed
+                    report.errors = [.init(model: nil, version: nil, message: String(describing: error))]
+                    refused.append(report)
+                    try await catalog.upsertRegistry(registry.info)
+                    try await catalog.recordSyncResult(
+                        registry: registry.name, at: Date(), status: "failed", message: String(describing: error))
+                }
+            }
+            let options = SyncOptions(
+                full: full, concurrency: config.sync.concurrency,
+                tombstoneAfterMisses: config.sync.tombstoneAfterMisses, fullEvery: config.sync.fullEvery)
+            let progress = SyncProgressPrinter(
+                interactive: Console.stderrIsTerminal && !global.quiet, quiet: global.quiet)
+            let ran = await SyncService(catalog: catalog).run(targets, options: options, progress: progress)
+            // Keep the config's order in the summary.
+            let byName = Dictionary(uniqueKeysWithValues: (ran.registries + refused).map { ($0.registry, $0) })
+            let report = SyncReport(registries: selected.compactMap { byName[$0.name] })
+            failed = !report.ok
+            if global.json {
+                try Console.json(report)
+            } else {
+                var table = TextTable(
+                    "REGISTRY", "KIND", "STATUS", "CREATED", "UPDATED", "DELETED", "UNCHANGED", "ERRORS", "REQUESTS",
+                    "SECONDS")
+                for r in report.registries {
+                    table.add(
+                        r.registry, r.kind.rawValue, r.status == .ok ? (r.complete ? "ok" : "ok (partial)") : "failed",
+                        String(r.created), String(r.updated), String(r.deleted), String(r.unchanged),
+                        String(r.errors.count), String(r.requests), String(format: "%.2f", r.seconds))
+                }
+                Console.out(table.render())
+                for r in report.registries where !r.errors.isEmpty {
+                    for e in r.errors.prefix(20) {
+                        let object = [e.model, e.version].compactMap { $0 }.joined(separator: "@")
+                        Console.err("\(r.registry)\(object.isEmpty ? "" : ":" + object): \(e.message)")
+                    }
+                    if r.errors.count > 20 { Console.err("\(r.registry): … and \(r.errors.count - 20) more errors") }
+                }
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+}
+
+/// Sync progress on stderr: a live line per registry on a terminal, one summary line each otherwise.
+final class SyncProgressPrinter: SyncProgressObserver {
+    let interactive: Bool
+    let quiet: Bool
+    private let lock = Mutex(())
+
+    init(interactive: Bool, quiet: Bool) {
+        self.interactive = interactive
+        self.quiet = quiet
+    }
+
+    func registryStarted(_ registry: String, full: Bool) {
+        guard interactive else { return }
+        lock.withLock { _ in Console.err("\(registry): \(full ? "full" : "incremental") sync started") }
+    }
+
+    func pageCommitted(_ registry: String, pages: Int, versions: Int, elapsed: Double) {
+        guard interactive else { return }
+        let rate = elapsed > 0 ? Double(versions) / elapsed : 0
+        lock.withLock { _ in
+            FileHandle.standardError.write(
+                Data("\r\(registry): \(pages) pages, \(versions) versions, \(Int(rate)) versions/s\u{1B}[K".utf8))
+        }
+    }
+
+    func registryFinished(_ r: RegistrySyncReport) {
+        guard !quiet else { return }
+        let line =
+            r.status == .ok
+            ? "\(r.registry): ok\(r.complete ? "" : " (partial listing)"): \(r.created) created, \(r.updated) updated, "
+                + "\(r.deleted) deleted, \(r.unchanged) unchanged, \(r.errors.count) errors, \(r.requests) requests "
+                + "(\(r.retries) retries) in \(String(format: "%.2f", r.seconds)) s"
+            : "\(r.registry): failed after \(r.requests) requests: \(r.errors.last?.message ?? "unknown error")"
+        lock.withLock { _ in Console.err((interactive ? "\r\u{1B}[K" : "") + line) }
+    }
+}
