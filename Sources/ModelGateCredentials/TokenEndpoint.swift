@@ -15,7 +15,7 @@ struct TokenEndpointClient: Sendable {
     let purpose: String
     let now: @Sendable () -> Date
 
-    var operation: String { "POST \(endpoint)" }
+    var operation: String { "POST \(Redactor.redact(url: endpoint))" }
 
     func requestToken(form: [(name: String, value: String)], secrets: [String]) async throws -> AccessToken {
         let body = FormEncoding.encode(form)
