@@ -492,7 +492,7 @@ struct PageWriter {
             }
             if unreadable { continue }
             try db.cachedStatement(sql: "DELETE FROM alias WHERE id = ?").execute(arguments: [existing.id])
-            try change(model: model, version: nil, kind: .aliasMoved, field: "alias:\(alias)", before: old, after: nil)
+            try change(model: model, version: old, kind: .aliasMoved, field: "alias:\(alias)", before: old, after: nil)
         }
     }
 

@@ -93,7 +93,7 @@ import Testing
         #expect(removed.first?.field == "alias:champion")
         #expect(removed.first?.before == "1")
         #expect(removed.first?.after == nil)
-        #expect(removed.first?.version == nil)
+        #expect(removed.first?.version == "1", "the row names the version the alias left")
         #expect(try await Fixture.count(queue, "SELECT count(*) FROM alias WHERE name = 'canary'") == 1)
         #expect(try await Fixture.count(queue, "SELECT count(*) FROM alias WHERE name = 'champion'") == 0)
     }

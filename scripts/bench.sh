@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# `make bench`: ModelGate's benchmarks. Never part of `make test`. What is measured: scripts/bench/README.md.
+#
+#   bash scripts/bench.sh            # both parts
+#   bash scripts/bench.sh catalog    # only (a), the catalog benchmark (Benchmarks/main.swift)
+#   bash scripts/bench.sh mlflow     # only (b), the MLflow sync benchmark against a real server
+#
+# (a) `swift run -c release ModelGateBenchmarks`: apply(page:) upserts per second against a raw SQLite
+#     insert loop in the same run, and the query plans and times of `versions` filters over the catalog.
+# (b) a real MLflow 3.17.2 server (scripts/peers/mlflow.sh) seeded over its REST API with
+#     MODELGATE_BENCH_VERSIONS versions over MODELGATE_BENCH_MODELS models (+3 aliases per model); then,
+#     in the same run: the Python baseline (scripts/bench/mlflow_client_baseline.py), `modelgate sync
+#     --full` (release build) into a fresh catalog, and a no-change re-sync (time and request count).
+#
+# Environment (all optional):
+#   BENCH_SCALE=0.05               (a) catalog size: 1.0 = 1,000,000 versions in 10,000 models (default 1.0)
+#   MODELGATE_BENCH_VERSIONS=10000 (b) versions in the MLflow server
+#   MODELGATE_BENCH_MODELS=100     (b) models they are spread over
+#   MODELGATE_BENCH_THREADS=4      (b) seeding threads (the server has one worker on SQLite)
+#   MODELGATE_BENCH_MAX_RESULTS=10000  (b) the baseline's search_model_versions page size (its default)
+#   MODELGATE_BENCH_PAGE_SIZE=     (b) `page_size:` for modelgate (unset: its defaults, 100 models and
+#                                      10,000 versions a page)
+#   MODELGATE_BENCH_KEEP=1         (b) leave the server running and its state directory in place
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+
+what="${1:-all}"
+case "$what" in
+  all|catalog|mlflow) ;;
+  -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench: unknown part '$what' (all, catalog or mlflow)" >&2; exit 64 ;;
+esac
+
+VERSIONS="${MODELGATE_BENCH_VERSIONS:-10000}"
+MODELS="${MODELGATE_BENCH_MODELS:-100}"
+THREADS="${MODELGATE_BENCH_THREADS:-4}"
+MAX_RESULTS="${MODELGATE_BENCH_MAX_RESULTS:-10000}"
+PAGE_SIZE="${MODELGATE_BENCH_PAGE_SIZE:-}"
+KEEP="${MODELGATE_BENCH_KEEP:-0}"
+PY="$ROOT/.venv/bin/python"
+
+say() { echo "bench: $*" >&2; }
+die() { echo "bench: FAILED: $*" >&2; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# json FILE EXPR: evaluates a Python expression over the JSON document in FILE (bound to `d`).
+json() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
+noise='^\[[0-9]+/[0-9]+\] (Compiling|Wrapping|Emitting|Write|Planning|Linking)|unhandled; explicitly declare them|^    /.*/checkouts/.*CMakeLists.txt$'
+# build ARGS...: `swift build ARGS` with the per-file progress lines filtered out, output on stderr.
+build() {
+  local status
+  set +e
+  swift build "$@" 2>&1 | grep -vE "$noise" >&2
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || die "swift build $* (exit $status)"
+}
+
+state=$(mktemp -d "${TMPDIR:-/tmp}/modelgate-bench.XXXXXX")
+peer_pid=""
+cleanup() {
+  local status=$?
+  [ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null || true
+  if [ "$KEEP" = 1 ] && [ -f "$state/peer.env" ]; then
+    say "MODELGATE_BENCH_KEEP=1: server and state left in $state (stop: bash scripts/peers/mlflow.sh stop $state)"
+  else
+    bash scripts/peers/mlflow.sh stop "$state" >/dev/null 2>&1 || true
+    rm -rf "$state"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+started=$SECONDS
+mkdir -p .build
+say "installing what is missing (scripts/setup.sh)"
+bash scripts/setup.sh
+
+if [ "$what" != catalog ]; then
+  # Started first: it takes ~40 s to answer, the release builds run meanwhile.
+  say "starting a real MLflow server in $state (in the background)"
+  bash scripts/peers/mlflow.sh start "$state" >"$state/peer.env" 2>"$state/peer.log" &
+  peer_pid=$!
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# (a) The catalog benchmark.
+catalog_out="$state/catalog-bench.txt"
+if [ "$what" != mlflow ]; then
+  say "(a) building ModelGateBenchmarks (release; the first release build takes several minutes)"
+  build -c release --product ModelGateBenchmarks
+  say "(a) running the catalog benchmark (BENCH_SCALE=${BENCH_SCALE:-1.0}; at 1.0 it takes a few minutes)"
+  catalog_started=$(now)
+  set +e
+  swift run -c release --skip-build ModelGateBenchmarks 2>&1 | tee "$catalog_out"
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || die "ModelGateBenchmarks (exit $status)"
+  catalog_seconds=$(elapsed "$catalog_started" "$(now)")
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# (b) The MLflow sync benchmark.
+if [ "$what" != catalog ]; then
+  say "(b) building modelgate (release)"
+  build -c release --product modelgate
+  MG="$(swift build -c release --show-bin-path)/modelgate"
+  [ -x "$MG" ] || die "no $MG after the build"
+
+  say "(b) waiting for the MLflow server"
+  if ! wait "$peer_pid"; then peer_pid=""; cat "$state/peer.log" >&2; die "the MLflow server did not start"; fi
+  peer_pid=""
+  # shellcheck disable=SC1091
+  source "$state/peer.env"
+  URL="$MODELGATE_TEST_MLFLOW_URL"
+
+  say "(b) seeding $VERSIONS versions over $MODELS models through the REST API ($THREADS threads)"
+  "$PY" scripts/bench/seed_mlflow_bulk.py "$URL" --models "$MODELS" --versions "$VERSIONS" --threads "$THREADS" \
+    >"$state/seed.json" || die "seeding"
+  seed_seconds=$(json "$state/seed.json" 'd["seconds"]')
+  aliases=$(json "$state/seed.json" 'd["aliases"]')
+
+  {
+    echo "catalog: $state/catalog.sqlite"
+    echo "registries:"
+    echo "  - name: mlflow-bench"
+    echo "    kind: mlflow"
+    echo "    url: $URL"
+    [ -z "$PAGE_SIZE" ] || echo "    page_size: $PAGE_SIZE"
+  } >"$state/modelgate.yaml"
+
+  # One cheap call each way so neither side pays for the server's first request.
+  "$MG" request mlflow-bench GET '/api/2.0/mlflow/registered-models/search?max_results=1' \
+    --config "$state/modelgate.yaml" >/dev/null || die "warm-up request"
+
+  say "(b) Python baseline: MlflowClient.search_model_versions (max_results=$MAX_RESULTS) + get_registered_model per model"
+  py_started=$(now)
+  "$PY" scripts/bench/mlflow_client_baseline.py "$URL" --max-results "$MAX_RESULTS" >"$state/baseline.json" \
+    || die "the Python baseline"
+  py_process=$(elapsed "$py_started" "$(now)")
+  py_seconds=$(json "$state/baseline.json" '"%.2f" % d["seconds"]')
+  py_requests=$(json "$state/baseline.json" 'd["requests"]')
+  py_versions=$(json "$state/baseline.json" 'd["versions"]')
+  py_aliases=$(json "$state/baseline.json" 'd["aliases"]')
+  [ "$py_versions" = "$VERSIONS" ] || die "the baseline read $py_versions versions, expected $VERSIONS"
+
+  say "(b) modelgate sync --full into a fresh catalog"
+  full_started=$(now)
+  "$MG" sync --full --output json --config "$state/modelgate.yaml" >"$state/full.json" || die "modelgate sync --full"
+  full_seconds=$(elapsed "$full_started" "$(now)")
+  full_created=$(json "$state/full.json" 'd["registries"][0]["created"]')
+  full_requests=$(json "$state/full.json" 'd["registries"][0]["requests"]')
+  full_internal=$(json "$state/full.json" '"%.2f" % d["registries"][0]["seconds"]')
+  [ "$full_created" = "$VERSIONS" ] || die "sync --full created $full_created versions, expected $VERSIONS"
+  catalog_aliases=$("$MG" versions --alias champion --output json --config "$state/modelgate.yaml" \
+    | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))')
+  [ "$catalog_aliases" = "$MODELS" ] || die "the catalog has $catalog_aliases champions, expected $MODELS"
+
+  say "(b) no-change re-sync"
+  re_started=$(now)
+  "$MG" sync --output json --config "$state/modelgate.yaml" >"$state/resync.json" || die "modelgate sync (re-sync)"
+  re_seconds=$(elapsed "$re_started" "$(now)")
+  re_requests=$(json "$state/resync.json" 'd["registries"][0]["requests"]')
+  re_changed=$(json "$state/resync.json" 'sum(d["registries"][0][k] for k in ("created", "updated", "deleted"))')
+  re_unchanged=$(json "$state/resync.json" 'd["registries"][0]["unchanged"]')
+  [ "$re_changed" = 0 ] || die "the no-change re-sync reported $re_changed created/updated/deleted"
+
+  ratio=$(awk -v a="$full_seconds" -v b="$py_seconds" 'BEGIN { printf "%.2f", a / b }')
+  ratio_process=$(awk -v a="$full_seconds" -v b="$py_process" 'BEGIN { printf "%.2f", a / b }')
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# Results.
+{
+  echo
+  echo "================================ ModelGate benchmark results ================================"
+  echo "machine: $(nproc) cores, $(uname -sr); swift $(swift --version 2>/dev/null | grep -oE 'version [0-9.]+' | head -1 | cut -d' ' -f2)"
+  if [ "$what" != mlflow ]; then
+    echo
+    echo "(a) catalog (Benchmarks/main.swift, BENCH_SCALE=${BENCH_SCALE:-1.0}, ${catalog_seconds} s in all)"
+    grep -E '^(ModelGate catalog benchmark|apply\(page:\)|identical re-apply|raw INSERT loop|ratio )' "$catalog_out" \
+      | sed 's/^/  /'
+    grep -E 'ms per query' "$catalog_out" | sed 's/^/  query /'
+    scans=$(grep -E 'plan: ' "$catalog_out" | grep -E 'SCAN' | grep -vE 'USING (COVERING )?INDEX' || true)
+    if [ -n "$scans" ]; then echo "  query plans with a full scan:"; echo "$scans" | sed 's/^ */    /'
+    else echo "  query plans: every filter uses an index (no full SCAN)"; fi
+  fi
+  if [ "$what" != catalog ]; then
+    echo
+    echo "(b) MLflow sync: $VERSIONS versions over $MODELS models, $aliases aliases, real MLflow 3.17.2 at $URL"
+    echo "    (seeded in ${seed_seconds} s; modelgate page_size: ${PAGE_SIZE:-default}; baseline max_results: $MAX_RESULTS)"
+    printf '  %-52s %10s %10s\n' "" "seconds" "requests"
+    printf '  %-52s %10s %10s\n' "Python MlflowClient baseline (listing only)" "$py_seconds" "$py_requests"
+    printf '  %-52s %10s %10s\n' "Python baseline, whole process (with import mlflow)" "$py_process" "$py_requests"
+    printf '  %-52s %10s %10s\n' "modelgate sync --full, fresh catalog (whole process)" "$full_seconds" "$full_requests"
+    printf '  %-52s %10s %10s\n' "  of which the sync itself (summary \"seconds\")" "$full_internal" ""
+    printf '  %-52s %10s %10s\n' "modelgate sync, no change (whole process)" "$re_seconds" "$re_requests"
+    echo "  ratio modelgate/python: ${ratio} (against the listing only), ${ratio_process} (against the whole Python process)"
+    echo "  modelgate also stored everything in its catalog: $full_created versions created, $catalog_aliases champions;"
+    echo "  the re-sync wrote nothing: 0 created/updated/deleted, $re_unchanged unchanged; the baseline saw $py_aliases aliases"
+  fi
+  echo
+  echo "bench: done in $((SECONDS - started)) s"
+} | tee "$ROOT/.build/bench-results.txt"
