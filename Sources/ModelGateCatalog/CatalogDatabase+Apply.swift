@@ -131,6 +131,10 @@ struct PageWriter {
     let atMilliseconds: Int64
     let at: Date
     var outcome = PageOutcome()
+    /// How each already-stored version of the model being applied was counted, so that an alias change
+    /// (applied after the versions) can count an otherwise unchanged version as updated.
+    private var counted: [String: Counted] = [:]
+    private enum Counted { case updated, refreshed, unchanged }
     // The statements of the insert path, prepared once per page (the hot loop of a first sync).
     private let insertVersion: Statement
     private let insertVersionTag: Statement
@@ -321,15 +325,36 @@ struct PageWriter {
             if reported.updateValue(version, forKey: version.version) == nil { reportedOrder.append(version.version) }
         }
         var idByVersion: [String: Int64] = [:]
+        counted = [:]
         for name in reportedOrder {
             guard let version = reported[name] else { continue }
             idByVersion[name] = try apply(version, stored: stored[name])
         }
 
         if stored.isEmpty, !versions.contains(where: { !$0.aliases.isEmpty }) { return }
+        let changesBefore = outcome.changes.count
         try applyAliases(
             model: model, reported: reportedOrder.compactMap { reported[$0] }, idByVersion: idByVersion,
             versionByID: versionByID)
+        // A version whose only difference is an alias that arrived or left is updated, not unchanged.
+        var touched: Set<String> = []
+        for change in outcome.changes[changesBefore...] where change.kind == .aliasMoved {
+            if let version = change.version { touched.insert(version) }
+            if let before = change.before { touched.insert(before) }
+        }
+        for name in touched {
+            switch counted[name] {
+            case .unchanged?:
+                outcome.unchanged -= 1
+                outcome.updated += 1
+            case .refreshed?:
+                outcome.refreshed -= 1
+                outcome.updated += 1
+            case .updated?, nil:
+                break
+            }
+            counted[name] = .updated
+        }
     }
 
     /// Inserts or compares one version; returns its row id.
@@ -398,10 +423,13 @@ struct PageWriter {
             delete: #"DELETE FROM versionTag WHERE versionId = ? AND "key" = ?"#, ownerID: stored.id)
         if outcome.changes.count != before {
             outcome.updated += 1
+            counted[name] = .updated
         } else if rowDiffers {
             outcome.refreshed += 1
+            counted[name] = .refreshed
         } else {
             outcome.unchanged += 1
+            counted[name] = .unchanged
         }
         return stored.id
     }

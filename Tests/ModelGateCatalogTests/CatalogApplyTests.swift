@@ -98,6 +98,24 @@ import Testing
         #expect(try await Fixture.count(queue, "SELECT count(*) FROM alias WHERE name = 'champion'") == 0)
     }
 
+    @Test func anAliasMoveCountsBothVersionsItTouchedAsUpdated() async throws {
+        let (catalog, _) = try Fixture.catalog()
+        _ = try await catalog.apply(
+            page: Fixture.page(versions: [
+                Fixture.version("fraud", "1", aliases: ["champion"]), Fixture.version("fraud", "2"),
+                Fixture.version("fraud", "3"),
+            ]), source: .sync, at: Fixture.t0)
+
+        let outcome = try await catalog.apply(
+            page: Fixture.page(versions: [
+                Fixture.version("fraud", "1"), Fixture.version("fraud", "2", aliases: ["champion"]),
+                Fixture.version("fraud", "3"),
+            ]), source: .sync, at: Fixture.time(1))
+
+        #expect(outcome.changes.map(\.kind) == [.aliasMoved])
+        #expect((outcome.created, outcome.updated, outcome.unchanged, outcome.refreshed) == (0, 2, 1, 0))
+    }
+
     @Test func aLifecycleChangeWritesOneRowWithNormalizedValues() async throws {
         let (catalog, _) = try Fixture.catalog()
         _ = try await catalog.apply(
