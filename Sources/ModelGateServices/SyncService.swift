@@ -131,8 +131,11 @@ public struct SyncService: Sendable {
                 catalogPage.errors.append(.init(model: error.model, version: error.version, message: error.message))
             }
             for snapshot in page.snapshots {
+                // Page tokens can be offsets (MLflow): a model created during the walk shifts later pages, so a
+                // model can come twice in one listing. Each snapshot holds all of a model's versions, so the
+                // first one is applied and counted; the repeat is skipped (the next sync sees any difference).
+                guard seenModels.insert(snapshot.model.name).inserted else { continue }
                 catalogPage.models.append(snapshot.model)
-                seenModels.insert(snapshot.model.name)
                 for version in snapshot.versions {
                     // A version is seen even when it is rejected below: it exists, so it must not be tombstoned.
                     seen.insert(CatalogVersionKey(model: version.model, version: version.version))
@@ -155,7 +158,9 @@ public struct SyncService: Sendable {
             let outcome = try await catalog.apply(page: catalogPage, source: .sync, at: now())
             report.created += outcome.created
             report.updated += outcome.updated
-            report.unchanged += outcome.unchanged
+            // A version rewritten only for its native JSON or `updated_at` (`refreshed`) has no observed
+            // difference: it counts as unchanged, so that created + updated + unchanged covers every stored version.
+            report.unchanged += outcome.unchanged + outcome.refreshed
             report.errors += catalogPage.errors.map { .init(model: $0.model, version: $0.version, message: $0.message) }
             report.pages += 1
             progress.pageCommitted(adapter.registry, pages: report.pages, versions: versionsSeen, elapsed: Self.seconds(since: started))
