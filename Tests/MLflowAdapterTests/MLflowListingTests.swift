@@ -123,6 +123,28 @@ import Testing
         #expect(transport.requests("GET registered-models/get").map { $0.query("name") } == ["gw-model"])
     }
 
+    @Test func aModelRepeatedOnALaterPageBecauseOffsetsShiftedIsListedOnce() async throws {
+        var routes = transcriptRoutes()
+        // The second page repeats gw-model, as MLflow does when a model is created before it mid-listing.
+        routes["GET registered-models/search"] = { request in
+            request.query("page_token") == "bW9kZWxzOjE="
+                ? FakeTransport.json(MLflowFixtures.gwModelSearch)
+                : FakeTransport.json(
+                    MLflowFixtures.gwModelSearch.replacingOccurrences(
+                        of: #""aliases": [{"alias": "champion", "version": "2"}]}]"#,
+                        with: #""aliases": [{"alias": "champion", "version": "2"}]}], "next_page_token": "bW9kZWxzOjE=""#))
+        }
+        let adapter = makeAdapter(FakeTransport(routes: routes), pageSize: 1)
+        let first = try await adapter.listSnapshots(cursor: nil, since: nil)
+        #expect(first.snapshots.map(\.model.name) == ["gw-model"])
+        let second = try await adapter.listSnapshots(cursor: first.next, since: nil)
+        #expect(second.snapshots.isEmpty)
+        #expect(second.next == nil)
+        // A new listing starts afresh.
+        let again = try await adapter.listSnapshots(cursor: nil, since: nil)
+        #expect(again.snapshots.map(\.model.name) == ["gw-model"])
+    }
+
     @Test func pagesOverModelsWithTheServerTokenAsCursor() async throws {
         var routes = transcriptRoutes()
         routes["GET registered-models/search"] = { request in

@@ -18,10 +18,13 @@ extension MLflowAdapter {
             maxResults: modelPageSize, orderBy: ["name ASC"], pageToken: token)
         let observedAt = now()
 
+        // Offsets shift when models are created or deleted mid-listing: a model repeated from an
+        // earlier page (or within this one) is left out.
+        let fresh = await runCache.claimModels(page.items.compactMap { $0["name"]?.stringValue })
         var seen: Set<String> = []
         let items = page.items.filter { item in
             guard let name = item["name"]?.stringValue else { return true }
-            return seen.insert(name).inserted
+            return fresh.contains(name) && seen.insert(name).inserted
         }
         let outcomes = try await Self.orderedMap(items, limit: concurrency) { item in
             try await snapshot(for: item, observedAt: observedAt)

@@ -9,11 +9,24 @@ enum RunLookup: Sendable {
 }
 
 /// Runs read during one listing, so each distinct run is fetched once even when many versions (of
-/// several models, read in parallel) name it. `listSnapshots` clears it when a listing starts and ends.
+/// several models, read in parallel) name it, and the models a listing already returned (MLflow's page
+/// tokens are offsets: a model created mid-listing shifts the next page by one, repeating a model).
+/// `listSnapshots` clears it when a listing starts and ends.
 actor RunCache {
     private var entries: [String: Task<RunLookup, any Error>] = [:]
+    private var listedModels: Set<String> = []
 
-    func reset() { entries = [:] }
+    func reset() {
+        entries = [:]
+        listedModels = []
+    }
+
+    /// Records `names` as listed; returns those no earlier page of this listing returned.
+    func claimModels(_ names: [String]) -> Set<String> {
+        var fresh: Set<String> = []
+        for name in names where listedModels.insert(name).inserted { fresh.insert(name) }
+        return fresh
+    }
 
     func run(_ id: String, client: MLflowClient) async throws -> RunLookup {
         if let pending = entries[id] { return try await pending.value }
