@@ -59,12 +59,18 @@ let package = Package(
             name: "MLflowAdapter",
             dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
             path: "adapters/MLflow", exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "SageMakerAdapter",
+            dependencies: [
+                "ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "ModelGateSigning",
+            ],
+            path: "adapters/SageMaker", exclude: ["README.md"], swiftSettings: strict),
         // The composition root: config -> transport, credentials and adapter (one case per registry kind).
         .target(
             name: "ModelGateRegistries",
             dependencies: [
                 "ModelGateCore", "ModelGateConfig", "ModelGateTransport", "ModelGateCredentials", "ModelGateSigning",
-                "ModelGateAdapterKit", "MLflowAdapter", .product(name: "Logging", package: "swift-log"),
+                "ModelGateAdapterKit", "MLflowAdapter", "SageMakerAdapter", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
@@ -72,6 +78,15 @@ let package = Package(
             dependencies: [
                 "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateTransport",
                 "ModelGateCredentials", "ModelGateSigning", "ModelGateAdapterKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Local stand-ins of registries' documented REST surfaces (tests, `modelgate demo`); one folder each.
+        .target(
+            name: "ModelGateSimulators",
+            dependencies: [
+                "ModelGateCore", "ModelGateSigning",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -119,10 +134,24 @@ let package = Package(
             dependencies: ["MLflowAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore"],
             swiftSettings: strict),
         .testTarget(
+            name: "SageMakerAdapterTests",
+            dependencies: [
+                "SageMakerAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore",
+                "ModelGateServices", "ModelGateCatalog", "ModelGateRegistries", "ModelGateConfig",
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "ModelGateServicesTests",
             dependencies: [
                 "ModelGateServices", "ModelGateCatalog", "ModelGateAdapterKit", "ModelGateConfig", "ModelGateCore",
                 "MLflowAdapter", "ModelGateTransport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateSimulatorsTests",
+            dependencies: [
+                "ModelGateSimulators", "ModelGateTransport", "ModelGateCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
         .testTarget(name: "ModelGateConfigTests", dependencies: ["ModelGateConfig", "ModelGateCore"], swiftSettings: strict),

@@ -72,10 +72,16 @@ public struct ListingPage: Sendable {
     /// Models whose listing failed as a whole (the listing is then not complete).
     public var errors: [ObjectError]
 
-    public init(snapshots: [ModelSnapshot], next: String?, errors: [ObjectError] = []) {
+    /// True when this page belongs to a walk over everything the registry has, even though the sync asked
+    /// for changes only (an adapter that fell back to a full listing). A listing whose every page says so,
+    /// or that was asked without `since`, counts as complete when nothing failed.
+    public var enumeratesEverything: Bool
+
+    public init(snapshots: [ModelSnapshot], next: String?, errors: [ObjectError] = [], enumeratesEverything: Bool = false) {
         self.snapshots = snapshots
         self.next = next
         self.errors = errors
+        self.enumeratesEverything = enumeratesEverything
     }
 }
 

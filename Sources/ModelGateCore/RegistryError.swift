@@ -77,7 +77,10 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         if let providerCode, !providerCode.isEmpty { text += "\(providerCode): " }
         text += message
         if attempts > 1 { text += " (after \(attempts) attempts)" }
-        if let hint, !message.contains(hint) { text += ". \(hint)" }
+        if let hint, !message.contains(hint) {
+            while text.hasSuffix(".") { text.removeLast() }
+            text += ". \(hint)"
+        }
         return text
     }
 

@@ -7,6 +7,7 @@ import ModelGateCore
 import ModelGateCredentials
 import ModelGateSigning
 import ModelGateTransport
+import SageMakerAdapter
 
 /// A configured registry, ready to talk to: its authenticated transport stack, its request counters and,
 /// when ModelGate has an adapter for its kind, the adapter.
@@ -40,7 +41,7 @@ public struct RegistryConnection: Sendable {
 /// Adding a registry kind means adding its folder under `adapters/` and one case in `makeAdapter`.
 public struct RegistryConnector: Sendable {
     /// Kinds with an adapter in this build.
-    public static let syncableKinds: [RegistryKind] = [.mlflow]
+    public static let syncableKinds: [RegistryKind] = [.mlflow, .sagemaker]
 
     public var environment: [String: String]
     public var homeDirectory: String?
@@ -89,7 +90,9 @@ public struct RegistryConnector: Sendable {
         switch config.kind {
         case .mlflow:
             return MLflowAdapter(registry: config.name, baseURL: config.baseURL, transport: transport, pageSize: config.pageSize)
-        case .sagemaker, .vertex, .azureml, .gitlab, .wandb:
+        case .sagemaker:
+            return SageMakerAdapter(registry: config.name, baseURL: config.baseURL, transport: transport, pageSize: config.pageSize)
+        case .vertex, .azureml, .gitlab, .wandb:
             return nil
         }
     }

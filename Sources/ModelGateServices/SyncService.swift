@@ -122,9 +122,11 @@ public struct SyncService: Sendable {
         var watermark = state.watermark
         var listingErrors = 0
         var versionsSeen = 0
+        var everyPageEnumeratesEverything = true
         repeat {
             try Task.checkCancellation()
             let page = try await adapter.listSnapshots(cursor: cursor, since: full ? nil : state.watermark)
+            everyPageEnumeratesEverything = everyPageEnumeratesEverything && page.enumeratesEverything
             var catalogPage = CatalogPage(registry: adapter.registry, kind: adapter.kind)
             for error in page.errors {
                 listingErrors += 1
@@ -168,7 +170,8 @@ public struct SyncService: Sendable {
         } while cursor != nil
 
         // Paging finished. The listing is complete only if it covered everything and no model failed as a whole.
-        report.complete = full && listingErrors == 0
+        // An incremental sync whose adapter fell back to a full walk is complete too.
+        report.complete = (full || everyPageEnumeratesEverything) && listingErrors == 0
         var newState = state
         newState.syncCount += 1
         newState.watermark = watermark

@@ -179,8 +179,9 @@ extension RegistryError {
     public init(response: TransportResponse, request: TransportRequest) {
         let details = ProviderErrorDetails(response: response)
         var code = Self.code(forStatus: response.status)
-        if response.status == 400, let providerCode = details.code {
-            code = Self.code(forProviderCode: providerCode) ?? code
+        if let providerCode = details.code, let precise = Self.code(forProviderCode: providerCode) {
+            // AWS answers bad signatures with 403 as well as 400: a credentials problem, not a permission one.
+            if response.status == 400 || (response.status == 403 && precise == .unauthorized) { code = precise }
         }
         var message = details.message ?? ""
         if message.isEmpty {

@@ -43,7 +43,8 @@ import Testing
         Case(
             name: "AWS XML", status: 403,
             body: "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match &amp; more</Message></Error><RequestId>1</RequestId></ErrorResponse>",
-            code: .forbidden, providerCode: "SignatureDoesNotMatch",
+            // A bad signature is a credentials problem even when AWS answers it with 403.
+            code: .unauthorized, providerCode: "SignatureDoesNotMatch",
             message: "The request signature we calculated does not match & more"),
         Case(
             name: "moto XML as text/html", status: 400,

@@ -26,7 +26,7 @@ extension MLflowAdapter {
             guard let name = item["name"]?.stringValue else { return true }
             return fresh.contains(name) && seen.insert(name).inserted
         }
-        let outcomes = try await Self.orderedMap(items, limit: concurrency) { item in
+        let outcomes = try await orderedConcurrentMap(items, limit: concurrency) { item in
             try await snapshot(for: item, observedAt: observedAt)
         }
 
@@ -119,26 +119,5 @@ extension MLflowAdapter {
             ModelSnapshot(
                 model: MLflowMapping.model(model, registry: registry), versions: versions, lineage: lineage,
                 errors: errors))
-    }
-
-    /// Maps `items` with at most `limit` calls in flight; results keep the order of `items`.
-    static func orderedMap<Item: Sendable, Result: Sendable>(
-        _ items: [Item], limit: Int, _ transform: @escaping @Sendable (Item) async throws -> Result
-    ) async throws -> [Result] {
-        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-            var results: [Result?] = Array(repeating: nil, count: items.count)
-            var next = 0
-            func launch() {
-                let index = next
-                next += 1
-                group.addTask { (index, try await transform(items[index])) }
-            }
-            while next < min(limit, items.count) { launch() }
-            while let (index, result) = try await group.next() {
-                results[index] = result
-                if next < items.count { launch() }
-            }
-            return results.compactMap { $0 }
-        }
     }
 }

@@ -77,10 +77,12 @@ struct SyncCommand: AsyncParsableCommand {
                         String(r.errors.count), String(r.requests), String(format: "%.2f", r.seconds))
                 }
                 Console.out(table.render())
-                for r in report.registries where !r.errors.isEmpty {
+                // Per-object errors (and a failed registry's error) on stderr; --quiet leaves them to the summary.
+                for r in report.registries where !r.errors.isEmpty && !global.quiet {
                     for e in r.errors.prefix(20) {
                         let object = [e.model, e.version].compactMap { $0 }.joined(separator: "@")
-                        Console.err("\(r.registry)\(object.isEmpty ? "" : ":" + object): \(e.message)")
+                        let message = SyncProgressPrinter.withoutRegistry(e.message, r.registry)
+                        Console.err("\(r.registry)\(object.isEmpty ? "" : ":" + object): \(message)")
                     }
                     if r.errors.count > 20 { Console.err("\(r.registry): … and \(r.errors.count - 20) more errors") }
                 }
@@ -122,7 +124,12 @@ final class SyncProgressPrinter: SyncProgressObserver {
             ? "\(r.registry): ok\(r.complete ? "" : " (partial listing)"): \(r.created) created, \(r.updated) updated, "
                 + "\(r.deleted) deleted, \(r.unchanged) unchanged, \(r.errors.count) errors, \(r.requests) requests "
                 + "(\(r.retries) retries) in \(String(format: "%.2f", r.seconds)) s"
-            : "\(r.registry): failed after \(r.requests) requests: \(r.errors.last?.message ?? "unknown error")"
+            : "\(r.registry): failed after \(r.requests) requests: \(Self.withoutRegistry(r.errors.last?.message ?? "unknown error", r.registry))"
         lock.withLock { _ in Console.err((interactive ? "\r\u{1B}[K" : "") + line) }
+    }
+
+    /// A RegistryError's text starts with its registry; the line already does.
+    static func withoutRegistry(_ message: String, _ registry: String) -> String {
+        message.hasPrefix("\(registry): ") ? String(message.dropFirst(registry.count + 2)) : message
     }
 }
