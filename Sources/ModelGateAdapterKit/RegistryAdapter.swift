@@ -35,18 +35,6 @@ public struct RegistryCapabilities: Sendable, Hashable {
     }
 }
 
-/// A per-object problem met while listing: the object is named, the rest of the page is kept.
-public struct ObjectError: Sendable, Hashable, Codable {
-    public var model: String?
-    public var version: String?
-    public var message: String
-    public init(model: String?, version: String?, message: String) {
-        self.model = model
-        self.version = version
-        self.message = message
-    }
-}
-
 /// One model with all of its versions as the registry reports them now, plus lineage the registry asserts.
 /// Sync commits one `ModelSnapshot` (or several) per transaction, so a model's aliases are never half-moved.
 public struct ModelSnapshot: Sendable {

@@ -5,9 +5,7 @@ import ModelGateCore
 enum CatalogEncoding {
     /// Compact JSON with sorted object keys: stable text, so equal values compare equal as strings.
     static func json(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, into: &out)
-        return out
+        value.jsonString()
     }
 
     /// `{"k": v, …}` with sorted keys, for metric maps.
@@ -16,9 +14,9 @@ enum CatalogEncoding {
         var out = "{"
         for (index, key) in metrics.keys.sorted().enumerated() {
             if index > 0 { out += "," }
-            writeString(key, into: &out)
+            JSONWriter.writeString(key, into: &out)
             out += ":"
-            writeDouble(metrics[key] ?? 0, into: &out)
+            JSONWriter.writeDouble(metrics[key] ?? 0, into: &out)
         }
         out += "}"
         return out
@@ -30,81 +28,12 @@ enum CatalogEncoding {
         var out = "{"
         for (index, key) in strings.keys.sorted().enumerated() {
             if index > 0 { out += "," }
-            writeString(key, into: &out)
+            JSONWriter.writeString(key, into: &out)
             out += ":"
-            writeString(strings[key] ?? "", into: &out)
+            JSONWriter.writeString(strings[key] ?? "", into: &out)
         }
         out += "}"
         return out
-    }
-
-    private static func write(_ value: JSONValue, into out: inout String) {
-        switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .int(let number): out += String(number)
-        case .double(let number): writeDouble(number, into: &out)
-        case .string(let text): writeString(text, into: &out)
-        case .array(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                write(item, into: &out)
-            }
-            out += "]"
-        case .object(let object):
-            out += "{"
-            for (index, key) in object.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                writeString(key, into: &out)
-                out += ":"
-                write(object[key] ?? .null, into: &out)
-            }
-            out += "}"
-        }
-    }
-
-    private static func writeDouble(_ number: Double, into out: inout String) {
-        guard number.isFinite else {
-            out += "null"
-            return
-        }
-        if number == number.rounded(), abs(number) < 1e15 {
-            out += String(Int64(number))
-        } else {
-            out += "\(number)"
-        }
-    }
-
-    private static func writeString(_ text: String, into out: inout String) {
-        out += "\""
-        var needsEscape = false
-        for unit in text.utf8 where unit < 0x20 || unit == 0x22 || unit == 0x5C {
-            needsEscape = true
-            break
-        }
-        if !needsEscape {
-            out += text
-            out += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 
     static func parseJSON(_ text: String?) -> JSONValue? {

@@ -7,21 +7,7 @@ import ModelGateCore
 /// are computed per model, so an alias of a named model that no version in the page carries is removed.
 public struct CatalogPage: Sendable {
     /// A per-object problem met while listing: the object is named, the rest of the page is kept.
-    public struct ObjectFailure: Sendable, Hashable {
-        public var model: String?
-        public var version: String?
-        public var message: String
-
-        /// - Parameters:
-        ///   - model: the model the failure is about, if known.
-        ///   - version: the version the failure is about, if known.
-        ///   - message: what went wrong (no secrets).
-        public init(model: String?, version: String?, message: String) {
-            self.model = model
-            self.version = version
-            self.message = message
-        }
-    }
+    public typealias ObjectFailure = ObjectError
 
     public var registry: String
     public var kind: RegistryKind

@@ -51,10 +51,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys (stable for hashing and comparisons).
     public func jsonString() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        var out = ""
+        JSONWriter.write(self, into: &out)
+        return out
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -5,16 +5,7 @@ import ModelGateCore
 public struct RegistrySyncReport: Sendable, Encodable, Hashable {
     public enum Status: String, Sendable, Codable, Hashable { case ok, failed }
 
-    public struct ObjectFailure: Sendable, Codable, Hashable {
-        public var model: String?
-        public var version: String?
-        public var message: String
-        public init(model: String?, version: String?, message: String) {
-            self.model = model
-            self.version = version
-            self.message = message
-        }
-    }
+    public typealias ObjectFailure = ObjectError
 
     public var registry: String
     public var kind: RegistryKind

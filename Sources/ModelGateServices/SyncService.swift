@@ -130,7 +130,7 @@ public struct SyncService: Sendable {
             var catalogPage = CatalogPage(registry: adapter.registry, kind: adapter.kind)
             for error in page.errors {
                 listingErrors += 1
-                catalogPage.errors.append(.init(model: error.model, version: error.version, message: error.message))
+                catalogPage.errors.append(error)
             }
             for snapshot in page.snapshots {
                 // Page tokens can be offsets (MLflow): a model created during the walk shifts later pages, so a
@@ -152,7 +152,7 @@ public struct SyncService: Sendable {
                 }
                 catalogPage.lineage += snapshot.lineage
                 for error in snapshot.errors {
-                    catalogPage.errors.append(.init(model: error.model, version: error.version, message: error.message))
+                    catalogPage.errors.append(error)
                     if error.version == nil { listingErrors += 1 }
                 }
                 versionsSeen += snapshot.versions.count
@@ -163,7 +163,7 @@ public struct SyncService: Sendable {
             // A version rewritten only for its native JSON or `updated_at` (`refreshed`) has no observed
             // difference: it counts as unchanged, so that created + updated + unchanged covers every stored version.
             report.unchanged += outcome.unchanged + outcome.refreshed
-            report.errors += catalogPage.errors.map { .init(model: $0.model, version: $0.version, message: $0.message) }
+            report.errors += catalogPage.errors
             report.pages += 1
             progress.pageCommitted(adapter.registry, pages: report.pages, versions: versionsSeen, elapsed: Self.seconds(since: started))
             cursor = page.next
