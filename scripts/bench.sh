@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: ModelGate's benchmarks. Never part of `make test`. What is measured: scripts/bench/README.md.
 #
-#   bash scripts/bench.sh            # both parts
-#   bash scripts/bench.sh catalog    # only (a), the catalog benchmark (Benchmarks/main.swift)
-#   bash scripts/bench.sh mlflow     # only (b), the MLflow sync benchmark against a real server
+#   bash scripts/bench.sh              # all three parts
+#   bash scripts/bench.sh catalog      # only (a), the catalog benchmark (Benchmarks/main.swift)
+#   bash scripts/bench.sh mlflow       # only (b), the MLflow sync benchmark against a real server
+#   bash scripts/bench.sh sagemaker    # only (c), the SageMaker sync benchmark against moto
 #
 # (a) `swift run -c release ModelGateBenchmarks`: apply(page:) upserts per second against a raw SQLite
 #     insert loop in the same run, and the query plans and times of `versions` filters over the catalog.
@@ -11,6 +12,10 @@
 #     MODELGATE_BENCH_VERSIONS versions over MODELGATE_BENCH_MODELS models (+3 aliases per model); then,
 #     in the same run: the Python baseline (scripts/bench/mlflow_client_baseline.py), `modelgate sync
 #     --full` (release build) into a fresh catalog, and a no-change re-sync (time and request count).
+# (c) moto_server with SigV4 verification on (scripts/peers/moto.sh) seeded with boto3 with
+#     MODELGATE_BENCH_SM_PACKAGES versioned model packages over MODELGATE_BENCH_SM_GROUPS groups; then, in
+#     the same run: the boto3 baseline (scripts/bench/sagemaker_boto3_baseline.py: list groups, list
+#     packages, describe each), `modelgate sync --full` into a fresh catalog, and a no-change re-sync.
 #
 # Environment (all optional):
 #   BENCH_SCALE=0.05               (a) catalog size: 1.0 = 1,000,000 versions in 10,000 models (default 1.0)
@@ -20,23 +25,31 @@
 #   MODELGATE_BENCH_MAX_RESULTS=10000  (b) the baseline's search_model_versions page size (its default)
 #   MODELGATE_BENCH_PAGE_SIZE=     (b) `page_size:` for modelgate (unset: its defaults, 100 models and
 #                                      10,000 versions a page)
-#   MODELGATE_BENCH_KEEP=1         (b) leave the server running and its state directory in place
+#   MODELGATE_BENCH_SM_PACKAGES=2000   (c) versioned model packages in moto
+#   MODELGATE_BENCH_SM_GROUPS=20       (c) model package groups they are spread over
+#   MODELGATE_BENCH_SM_THREADS=8       (c) seeding threads (one group per task)
+#   MODELGATE_BENCH_KEEP=1         (b, c) leave the servers running and the state directory in place
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 
 what="${1:-all}"
 case "$what" in
-  all|catalog|mlflow) ;;
-  -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "bench: unknown part '$what' (all, catalog or mlflow)" >&2; exit 64 ;;
+  all|catalog|mlflow|sagemaker) ;;
+  -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench: unknown part '$what' (all, catalog, mlflow or sagemaker)" >&2; exit 64 ;;
 esac
+# want PART: whether this run includes PART.
+want() { [ "$what" = all ] || [ "$what" = "$1" ]; }
 
 VERSIONS="${MODELGATE_BENCH_VERSIONS:-10000}"
 MODELS="${MODELGATE_BENCH_MODELS:-100}"
 THREADS="${MODELGATE_BENCH_THREADS:-4}"
 MAX_RESULTS="${MODELGATE_BENCH_MAX_RESULTS:-10000}"
 PAGE_SIZE="${MODELGATE_BENCH_PAGE_SIZE:-}"
+SM_PACKAGES="${MODELGATE_BENCH_SM_PACKAGES:-2000}"
+SM_GROUPS="${MODELGATE_BENCH_SM_GROUPS:-20}"
+SM_THREADS="${MODELGATE_BENCH_SM_THREADS:-8}"
 KEEP="${MODELGATE_BENCH_KEEP:-0}"
 PY="$ROOT/.venv/bin/python"
 
@@ -60,13 +73,19 @@ build() {
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/modelgate-bench.XXXXXX")
 peer_pid=""
+moto_pid=""
+moto_dir="$state/moto"
 cleanup() {
   local status=$?
   [ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null || true
-  if [ "$KEEP" = 1 ] && [ -f "$state/peer.env" ]; then
-    say "MODELGATE_BENCH_KEEP=1: server and state left in $state (stop: bash scripts/peers/mlflow.sh stop $state)"
+  [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null || true
+  if [ "$KEEP" = 1 ] && { [ -f "$state/peer.env" ] || [ -f "$moto_dir/moto.env" ]; }; then
+    [ -f "$state/peer.env" ] && say "MODELGATE_BENCH_KEEP=1: MLflow server left running (stop: bash scripts/peers/mlflow.sh stop $state)"
+    [ -f "$moto_dir/moto.env" ] && say "MODELGATE_BENCH_KEEP=1: moto left running (stop: bash scripts/peers/moto.sh stop $moto_dir)"
+    say "MODELGATE_BENCH_KEEP=1: state left in $state"
   else
     bash scripts/peers/mlflow.sh stop "$state" >/dev/null 2>&1 || true
+    bash scripts/peers/moto.sh stop "$moto_dir" >/dev/null 2>&1 || true
     rm -rf "$state"
   fi
   exit "$status"
@@ -80,17 +99,34 @@ mkdir -p .build
 say "installing what is missing (scripts/setup.sh)"
 bash scripts/setup.sh
 
-if [ "$what" != catalog ]; then
+if want mlflow; then
   # Started first: it takes ~40 s to answer, the release builds run meanwhile.
   say "starting a real MLflow server in $state (in the background)"
   bash scripts/peers/mlflow.sh start "$state" >"$state/peer.env" 2>"$state/peer.log" &
   peer_pid=$!
 fi
+if want sagemaker; then
+  # moto.sh writes the exports (with the secret key) to $moto_dir/moto.env only; nothing is printed.
+  say "starting moto (SigV4 verification on) in $moto_dir (in the background)"
+  mkdir -p "$moto_dir"
+  bash scripts/peers/moto.sh start "$moto_dir" >/dev/null 2>"$state/moto-start.log" &
+  moto_pid=$!
+fi
+
+MG=""
+# modelgate_release: builds modelgate (release) once and sets MG to the binary.
+modelgate_release() {
+  [ -z "$MG" ] || return 0
+  say "building modelgate (release)"
+  build -c release --product modelgate
+  MG="$(swift build -c release --show-bin-path)/modelgate"
+  [ -x "$MG" ] || die "no $MG after the build"
+}
 
 # ---------------------------------------------------------------------------------------------------
 # (a) The catalog benchmark.
 catalog_out="$state/catalog-bench.txt"
-if [ "$what" != mlflow ]; then
+if want catalog; then
   say "(a) building ModelGateBenchmarks (release; the first release build takes several minutes)"
   build -c release --product ModelGateBenchmarks
   say "(a) running the catalog benchmark (BENCH_SCALE=${BENCH_SCALE:-1.0}; at 1.0 it takes a few minutes)"
@@ -105,11 +141,8 @@ fi
 
 # ---------------------------------------------------------------------------------------------------
 # (b) The MLflow sync benchmark.
-if [ "$what" != catalog ]; then
-  say "(b) building modelgate (release)"
-  build -c release --product modelgate
-  MG="$(swift build -c release --show-bin-path)/modelgate"
-  [ -x "$MG" ] || die "no $MG after the build"
+if want mlflow; then
+  modelgate_release
 
   say "(b) waiting for the MLflow server"
   if ! wait "$peer_pid"; then peer_pid=""; cat "$state/peer.log" >&2; die "the MLflow server did not start"; fi
@@ -174,12 +207,101 @@ if [ "$what" != catalog ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------------
+# (c) The SageMaker sync benchmark against moto.
+if want sagemaker; then
+  modelgate_release
+
+  say "(c) waiting for moto"
+  if ! wait "$moto_pid"; then
+    moto_pid=""; cat "$state/moto-start.log" "$moto_dir/moto.log" >&2 2>/dev/null || true; die "moto did not start"
+  fi
+  moto_pid=""
+  # MODELGATE_TEST_MOTO_URL and the keys of an IAM user allowed sagemaker:* (exported for the scripts and
+  # for the ${…} references in the config below; the secret is never printed or written elsewhere).
+  # shellcheck disable=SC1091
+  source "$moto_dir/moto.env"
+  SM_URL="$MODELGATE_TEST_MOTO_URL"
+
+  say "(c) seeding $SM_PACKAGES versioned model packages over $SM_GROUPS groups with boto3 ($SM_THREADS threads)"
+  "$PY" scripts/bench/seed_sagemaker.py "$SM_URL" --groups "$SM_GROUPS" --packages "$SM_PACKAGES" \
+    --threads "$SM_THREADS" >"$state/sm-seed.json" || die "seeding moto"
+  sm_seed_seconds=$(json "$state/sm-seed.json" 'd["seconds"]')
+  sm_seeded=$(json "$state/sm-seed.json" 'd["packages"]')
+  sm_approved=$(json "$state/sm-seed.json" 'd["approved"]')
+  [ "$sm_seeded" = "$SM_PACKAGES" ] || die "seeded $sm_seeded packages, expected $SM_PACKAGES"
+
+  {
+    echo "catalog: $state/sm-catalog.sqlite"
+    echo "registries:"
+    echo "  - name: sm-bench"
+    echo "    kind: sagemaker"
+    echo "    region: us-east-1"
+    echo "    endpoint: $SM_URL"
+    echo '    auth: {type: aws, access_key_id: "${MODELGATE_TEST_AWS_ACCESS_KEY_ID}", secret_access_key: "${MODELGATE_TEST_AWS_SECRET_ACCESS_KEY}"}'
+  } >"$state/sm-modelgate.yaml"
+
+  # One cheap signed call through modelgate before anything is timed: checks the config and the keys.
+  "$MG" request sm-bench POST / --data '{"MaxResults": 1}' --header 'X-Amz-Target: SageMaker.ListModelPackageGroups' \
+    --header 'Content-Type: application/x-amz-json-1.1' --config "$state/sm-modelgate.yaml" >/dev/null \
+    || die "warm-up request"
+
+  say "(c) boto3 baseline: list_model_package_groups, list_model_packages (Versioned) per group, describe_model_package each"
+  sm_py_started=$(now)
+  "$PY" scripts/bench/sagemaker_boto3_baseline.py "$SM_URL" >"$state/sm-baseline.json" || die "the boto3 baseline"
+  sm_py_process=$(elapsed "$sm_py_started" "$(now)")
+  sm_py_seconds=$(json "$state/sm-baseline.json" '"%.2f" % d["seconds"]')
+  sm_py_requests=$(json "$state/sm-baseline.json" 'd["requests"]')
+  sm_py_packages=$(json "$state/sm-baseline.json" 'd["distinct"]')
+  sm_py_groups=$(json "$state/sm-baseline.json" 'd["groups"]')
+  sm_py_artifacts=$(json "$state/sm-baseline.json" 'd["artifacts"]')
+  [ "$sm_py_groups" = "$SM_GROUPS" ] || die "the baseline read $sm_py_groups groups, expected $SM_GROUPS"
+  [ "$sm_py_packages" = "$SM_PACKAGES" ] || die "the baseline read $sm_py_packages packages, expected $SM_PACKAGES"
+  [ "$sm_py_artifacts" = "$SM_PACKAGES" ] || die "the baseline saw $sm_py_artifacts artifact URIs, expected $SM_PACKAGES"
+
+  say "(c) modelgate sync --full into a fresh catalog"
+  sm_full_started=$(now)
+  "$MG" sync --full --output json --config "$state/sm-modelgate.yaml" >"$state/sm-full.json" \
+    || die "modelgate sync --full (sagemaker)"
+  sm_full_seconds=$(elapsed "$sm_full_started" "$(now)")
+  sm_full_created=$(json "$state/sm-full.json" 'd["registries"][0]["created"]')
+  sm_full_requests=$(json "$state/sm-full.json" 'd["registries"][0]["requests"]')
+  sm_full_retries=$(json "$state/sm-full.json" 'd["registries"][0]["retries"]')
+  sm_full_internal=$(json "$state/sm-full.json" '"%.2f" % d["registries"][0]["seconds"]')
+  [ "$sm_full_created" = "$SM_PACKAGES" ] || die "sync --full created $sm_full_created versions, expected $SM_PACKAGES"
+  # versions_count ARGS...: how many versions `modelgate versions ARGS` lists.
+  versions_count() {
+    "$MG" versions --registry sm-bench "$@" --output json --config "$state/sm-modelgate.yaml" \
+      | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))'
+  }
+  sm_catalog_versions=$(versions_count)
+  sm_catalog_approved=$(versions_count --lifecycle approved)
+  [ "$sm_catalog_versions" = "$SM_PACKAGES" ] || die "the catalog has $sm_catalog_versions versions, expected $SM_PACKAGES"
+  [ "$sm_catalog_approved" = "$sm_approved" ] || die "the catalog has $sm_catalog_approved approved versions, seeded $sm_approved"
+
+  say "(c) no-change re-sync (incremental; moto's Search ignores time filters, so it falls back to a full walk)"
+  sm_re_started=$(now)
+  "$MG" sync --output json --config "$state/sm-modelgate.yaml" >"$state/sm-resync.json" \
+    || die "modelgate sync (sagemaker re-sync)"
+  sm_re_seconds=$(elapsed "$sm_re_started" "$(now)")
+  sm_re_requests=$(json "$state/sm-resync.json" 'd["registries"][0]["requests"]')
+  sm_re_internal=$(json "$state/sm-resync.json" '"%.2f" % d["registries"][0]["seconds"]')
+  sm_re_changed=$(json "$state/sm-resync.json" 'sum(d["registries"][0][k] for k in ("created", "updated", "deleted"))')
+  sm_re_unchanged=$(json "$state/sm-resync.json" 'd["registries"][0]["unchanged"]')
+  [ "$sm_re_changed" = 0 ] || die "the no-change re-sync reported $sm_re_changed created/updated/deleted"
+  [ "$sm_re_unchanged" = "$SM_PACKAGES" ] || die "the no-change re-sync saw $sm_re_unchanged unchanged, expected $SM_PACKAGES"
+
+  sm_ratio=$(awk -v a="$sm_full_seconds" -v b="$sm_py_seconds" 'BEGIN { printf "%.2f", a / b }')
+  sm_ratio_process=$(awk -v a="$sm_full_seconds" -v b="$sm_py_process" 'BEGIN { printf "%.2f", a / b }')
+  sm_ratio_re=$(awk -v a="$sm_re_seconds" -v b="$sm_py_seconds" 'BEGIN { printf "%.2f", a / b }')
+fi
+
+# ---------------------------------------------------------------------------------------------------
 # Results.
 {
   echo
   echo "================================ ModelGate benchmark results ================================"
   echo "machine: $(nproc) cores, $(uname -sr); swift $(swift --version 2>/dev/null | grep -oE 'version [0-9.]+' | head -1 | cut -d' ' -f2)"
-  if [ "$what" != mlflow ]; then
+  if want catalog; then
     echo
     echo "(a) catalog (Benchmarks/main.swift, BENCH_SCALE=${BENCH_SCALE:-1.0}, ${catalog_seconds} s in all)"
     grep -E '^(ModelGate catalog benchmark|apply\(page:\)|identical re-apply|raw INSERT loop|ratio )' "$catalog_out" \
@@ -189,7 +311,7 @@ fi
     if [ -n "$scans" ]; then echo "  query plans with a full scan:"; echo "$scans" | sed 's/^ */    /'
     else echo "  query plans: every filter uses an index (no full SCAN)"; fi
   fi
-  if [ "$what" != catalog ]; then
+  if want mlflow; then
     echo
     echo "(b) MLflow sync: $VERSIONS versions over $MODELS models, $aliases aliases, real MLflow 3.17.2 at $URL"
     echo "    (seeded in ${seed_seconds} s; modelgate page_size: ${PAGE_SIZE:-default}; baseline max_results: $MAX_RESULTS)"
@@ -202,6 +324,22 @@ fi
     echo "  ratio modelgate/python: ${ratio} (against the listing only), ${ratio_process} (against the whole Python process)"
     echo "  modelgate also stored everything in its catalog: $full_created versions created, $catalog_aliases champions;"
     echo "  the re-sync wrote nothing: 0 created/updated/deleted, $re_unchanged unchanged; the baseline saw $py_aliases aliases"
+  fi
+  if want sagemaker; then
+    echo
+    echo "(c) SageMaker sync: $SM_PACKAGES versioned packages in $SM_GROUPS groups, moto 5.2.1 (SigV4 checked) at $SM_URL"
+    echo "    (seeded with boto3 in ${sm_seed_seconds} s; both sides list with MaxResults 100)"
+    printf '  %-52s %10s %10s\n' "" "seconds" "requests"
+    printf '  %-52s %10s %10s\n' "boto3 baseline: list + describe each (listing only)" "$sm_py_seconds" "$sm_py_requests"
+    printf '  %-52s %10s %10s\n' "boto3 baseline, whole process (with import boto3)" "$sm_py_process" "$sm_py_requests"
+    printf '  %-52s %10s %10s\n' "modelgate sync --full, fresh catalog (whole process)" "$sm_full_seconds" "$sm_full_requests"
+    printf '  %-52s %10s %10s\n' "  of which the sync itself (summary \"seconds\")" "$sm_full_internal" ""
+    printf '  %-52s %10s %10s\n' "modelgate sync, no change (whole process)" "$sm_re_seconds" "$sm_re_requests"
+    printf '  %-52s %10s %10s\n' "  of which the sync itself (summary \"seconds\")" "$sm_re_internal" ""
+    echo "  ratio modelgate/boto3: ${sm_ratio} (full sync against the listing only), ${sm_ratio_process} (against the"
+    echo "  whole boto3 process), ${sm_ratio_re} (no-change re-sync against the listing only)"
+    echo "  modelgate also stored everything in its catalog: $sm_full_created versions created ($sm_catalog_approved approved,"
+    echo "  as seeded), $sm_full_retries retries; the re-sync wrote nothing: 0 created/updated/deleted, $sm_re_unchanged unchanged"
   fi
   echo
   echo "bench: done in $((SECONDS - started)) s"
