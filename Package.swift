@@ -65,12 +65,21 @@ let package = Package(
                 "ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "ModelGateSigning",
             ],
             path: "adapters/SageMaker", exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "AzureMLAdapter",
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            path: "adapters/AzureML", exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "VertexAdapter",
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            path: "adapters/Vertex", exclude: ["README.md"], swiftSettings: strict),
         // The composition root: config -> transport, credentials and adapter (one case per registry kind).
         .target(
             name: "ModelGateRegistries",
             dependencies: [
                 "ModelGateCore", "ModelGateConfig", "ModelGateTransport", "ModelGateCredentials", "ModelGateSigning",
-                "ModelGateAdapterKit", "MLflowAdapter", "SageMakerAdapter", .product(name: "Logging", package: "swift-log"),
+                "ModelGateAdapterKit", "MLflowAdapter", "SageMakerAdapter", "AzureMLAdapter", "VertexAdapter",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
@@ -89,6 +98,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["AzureML/README.md", "Vertex/README.md"],
             swiftSettings: strict),
         .executableTarget(
             name: "modelgate",
@@ -134,6 +144,14 @@ let package = Package(
             dependencies: ["MLflowAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore"],
             swiftSettings: strict),
         .testTarget(
+            name: "AzureMLAdapterTests",
+            dependencies: [
+                "AzureMLAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog", "ModelGateCredentials",
+                "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateRegistries", "ModelGateConfig",
+                "ModelGateSigning", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "SageMakerAdapterTests",
             dependencies: [
                 "SageMakerAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore",
@@ -145,6 +163,15 @@ let package = Package(
             dependencies: [
                 "ModelGateServices", "ModelGateCatalog", "ModelGateAdapterKit", "ModelGateConfig", "ModelGateCore",
                 "MLflowAdapter", "ModelGateTransport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VertexAdapterTests",
+            dependencies: [
+                "VertexAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog", "ModelGateCredentials",
+                "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateSigning", "ModelGateRegistries",
+                "ModelGateConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -26,6 +26,12 @@ public struct AccessToken: Sendable, Equatable, CustomStringConvertible, CustomD
 public protocol AccessTokenProvider: Sendable {
     /// A token that is valid now; implementations cache and refresh it.
     func accessToken() async throws -> AccessToken
+    /// Forgets the cached token (the registry refused it), so the next call fetches a new one.
+    func invalidate() async
+}
+
+extension AccessTokenProvider {
+    public func invalidate() async {}
 }
 
 /// Sends `Authorization: Bearer <token>` with a token from any ``AccessTokenProvider``.
@@ -34,6 +40,9 @@ public struct BearerTokenAuthorizer: RequestAuthorizer {
 
     /// Uses `provider` for every request (it caches; this type does not).
     public init(_ provider: any AccessTokenProvider) { self.provider = provider }
+
+    /// Forgets the provider's cached token, after the registry refused it with 401.
+    public func invalidate() async { await provider.invalidate() }
 
     public func authorize(_ request: inout TransportRequest) async throws {
         let token = try await provider.accessToken()

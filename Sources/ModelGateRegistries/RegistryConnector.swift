@@ -1,3 +1,4 @@
+import AzureMLAdapter
 import Foundation
 import Logging
 import MLflowAdapter
@@ -8,6 +9,7 @@ import ModelGateCredentials
 import ModelGateSigning
 import ModelGateTransport
 import SageMakerAdapter
+import VertexAdapter
 
 /// A configured registry, ready to talk to: its authenticated transport stack, its request counters and,
 /// when ModelGate has an adapter for its kind, the adapter.
@@ -41,7 +43,7 @@ public struct RegistryConnection: Sendable {
 /// Adding a registry kind means adding its folder under `adapters/` and one case in `makeAdapter`.
 public struct RegistryConnector: Sendable {
     /// Kinds with an adapter in this build.
-    public static let syncableKinds: [RegistryKind] = [.mlflow, .sagemaker]
+    public static let syncableKinds: [RegistryKind] = [.mlflow, .sagemaker, .azureml, .vertex]
 
     public var environment: [String: String]
     public var homeDirectory: String?
@@ -71,12 +73,16 @@ public struct RegistryConnector: Sendable {
         // Token endpoints go through the same TLS/proxy settings, without the registry's own credentials.
         let tokenTransport = TransportStack.make(base: base, retryPolicy: policy, logger: logger)
         let authorizer = try makeAuthorizer(config, tokenTransport: tokenTransport)
+        // A token revoked or expired early answers 401: the adapter drops the cached token and tries once more.
+        let invalidate = (authorizer as? BearerTokenAuthorizer).map { bearer in
+            { @Sendable () async -> Void in await bearer.invalidate() }
+        }
         let stats = TransportStats()
         let transport = TransportStack.make(
             base: base, authorizer: authorizer, retryPolicy: policy, stats: stats, logger: logger)
         return RegistryConnection(
             config: config, transport: transport, authorizer: authorizer, stats: stats,
-            adapter: Self.makeAdapter(config, transport: transport))
+            adapter: Self.makeAdapter(config, transport: transport, invalidateToken: invalidate))
     }
 
     static func transportOptions(_ config: RegistryConfig, _ environment: [String: String]) -> TransportOptions {
@@ -86,13 +92,33 @@ public struct RegistryConnector: Sendable {
             proxy: .environment(environment))
     }
 
-    static func makeAdapter(_ config: RegistryConfig, transport: any HTTPTransport) -> (any RegistryAdapter)? {
+    static func makeAdapter(
+        _ config: RegistryConfig, transport: any HTTPTransport, invalidateToken: (@Sendable () async -> Void)? = nil
+    ) -> (any RegistryAdapter)? {
         switch config.kind {
         case .mlflow:
             return MLflowAdapter(registry: config.name, baseURL: config.baseURL, transport: transport, pageSize: config.pageSize)
         case .sagemaker:
             return SageMakerAdapter(registry: config.name, baseURL: config.baseURL, transport: transport, pageSize: config.pageSize)
-        case .vertex, .azureml, .gitlab, .wandb:
+        case .azureml:
+            guard let subscription = config.subscription, let group = config.resourceGroup else { return nil }
+            let scope: AzureMLClient.Scope
+            if let workspace = config.workspace {
+                scope = .workspace(subscription: subscription, resourceGroup: group, workspace: workspace)
+            } else if let name = config.registryName {
+                scope = .registry(subscription: subscription, resourceGroup: group, registry: name)
+            } else {
+                return nil
+            }
+            return AzureMLAdapter(
+                registry: config.name, baseURL: config.baseURL, scope: scope, transport: transport, pageSize: config.pageSize,
+                reauthenticate: invalidateToken)
+        case .vertex:
+            guard let project = config.project, let location = config.location else { return nil }
+            return VertexAdapter(
+                registry: config.name, project: project, location: location, baseURL: config.baseURL,
+                transport: transport, pageSize: config.pageSize, onUnauthorized: invalidateToken)
+        case .gitlab, .wandb:
             return nil
         }
     }
