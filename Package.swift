@@ -73,12 +73,22 @@ let package = Package(
             name: "VertexAdapter",
             dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
             path: "adapters/Vertex", exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "GitLabAdapter",
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateAdapterKit", "MLflowAdapter"],
+            path: "adapters/GitLab", exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "WandBAdapter",
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            path: "adapters/WandB", exclude: ["README.md"], swiftSettings: strict),
         // The composition root: config -> transport, credentials and adapter (one case per registry kind).
         .target(
             name: "ModelGateRegistries",
             dependencies: [
                 "ModelGateCore", "ModelGateConfig", "ModelGateTransport", "ModelGateCredentials", "ModelGateSigning",
                 "ModelGateAdapterKit", "MLflowAdapter", "SageMakerAdapter", "AzureMLAdapter", "VertexAdapter",
+                "GitLabAdapter",
+                "WandBAdapter",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -98,7 +108,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["AzureML/README.md", "Vertex/README.md"],
+            exclude: ["AzureML/README.md", "Vertex/README.md", "GitLab/README.md", "WandB/README.md"],
             swiftSettings: strict),
         .executableTarget(
             name: "modelgate",
@@ -172,6 +182,22 @@ let package = Package(
                 "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateSigning", "ModelGateRegistries",
                 "ModelGateConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "WandBAdapterTests",
+            dependencies: [
+                "WandBAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog", "ModelGateCredentials",
+                "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateRegistries", "ModelGateConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "GitLabAdapterTests",
+            dependencies: [
+                "GitLabAdapter", "MLflowAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog",
+                "ModelGateCredentials", "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateRegistries",
+                "ModelGateConfig", .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
         .testTarget(

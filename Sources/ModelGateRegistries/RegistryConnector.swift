@@ -1,5 +1,6 @@
 import AzureMLAdapter
 import Foundation
+import GitLabAdapter
 import Logging
 import MLflowAdapter
 import ModelGateAdapterKit
@@ -10,6 +11,7 @@ import ModelGateSigning
 import ModelGateTransport
 import SageMakerAdapter
 import VertexAdapter
+import WandBAdapter
 
 /// A configured registry, ready to talk to: its authenticated transport stack, its request counters and,
 /// when ModelGate has an adapter for its kind, the adapter.
@@ -43,7 +45,7 @@ public struct RegistryConnection: Sendable {
 /// Adding a registry kind means adding its folder under `adapters/` and one case in `makeAdapter`.
 public struct RegistryConnector: Sendable {
     /// Kinds with an adapter in this build.
-    public static let syncableKinds: [RegistryKind] = [.mlflow, .sagemaker, .azureml, .vertex]
+    public static let syncableKinds: [RegistryKind] = [.mlflow, .sagemaker, .azureml, .vertex, .gitlab, .wandb]
 
     public var environment: [String: String]
     public var homeDirectory: String?
@@ -118,8 +120,16 @@ public struct RegistryConnector: Sendable {
             return VertexAdapter(
                 registry: config.name, project: project, location: location, baseURL: config.baseURL,
                 transport: transport, pageSize: config.pageSize, onUnauthorized: invalidateToken)
-        case .gitlab, .wandb:
-            return nil
+        case .gitlab:
+            guard let project = config.project else { return nil }
+            return GitLabAdapter(
+                registry: config.name, baseURL: config.baseURL, project: project, transport: transport,
+                pageSize: config.pageSize)
+        case .wandb:
+            guard let entity = config.entity, let name = config.registryName else { return nil }
+            return WandBAdapter(
+                registry: config.name, baseURL: config.baseURL, entity: entity, registryName: name, transport: transport,
+                pageSize: config.pageSize)
         }
     }
 

@@ -55,7 +55,9 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// The wait the server asked for in `response` (`x-amz-retry-after` in milliseconds, or `Retry-After`
-    /// in seconds or as an HTTP date), bounded by `maxServerDelay`; `nil` when it asked for nothing usable.
+    /// in seconds or as an HTTP date, else on a 429 `RateLimit-Reset`: seconds until the window resets as
+    /// W&B sends it, or a Unix time in seconds when it is that large), bounded by `maxServerDelay`; `nil`
+    /// when it asked for nothing usable.
     public func serverRequestedDelay(in response: TransportResponse, now: Date) -> Duration? {
         var delay: Duration?
         if let value = response.header("x-amz-retry-after")?.trimmingCharacters(in: .whitespaces),
@@ -69,6 +71,14 @@ public struct RetryPolicy: Sendable, Hashable {
                 let seconds = max(0, date.timeIntervalSince(now))
                 delay = .milliseconds(Int64((seconds * 1000).rounded(.up)))
             }
+        } else if response.status == 429,
+            let value = response.header("RateLimit-Reset")?.trimmingCharacters(in: .whitespaces),
+            let seconds = Int64(value), seconds >= 0
+        {
+            // draft-ietf-httpapi-ratelimit-headers: delta seconds; some servers send an epoch time instead.
+            delay = seconds >= 1_000_000_000
+                ? .milliseconds(Int64((max(0, Double(seconds) - now.timeIntervalSince1970) * 1000).rounded(.up)))
+                : .seconds(seconds)
         }
         return delay.map { min($0, maxServerDelay) }
     }

@@ -1,0 +1,63 @@
+import Foundation
+import ModelGateAdapterKit
+import ModelGateCore
+
+extension WandBAdapter {
+    /// One page of the registry's collections (`RegistryCollections`, Relay cursor), each with all its
+    /// memberships (`RegistryVersions`, every page) and the run that logged each artifact (`ArtifactCreatedBy`).
+    ///
+    /// W&B offers no change feed ModelGate can trust, so `since` is ignored and every listing is a full one
+    /// (`enumeratesEverything`). A malformed collection is reported in `ListingPage.errors`, a malformed
+    /// membership in its snapshot's `errors`. Any failed call throws.
+    public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
+        let token = cursor.flatMap { $0.isEmpty ? nil : $0 }
+        let org = try await organization()
+        let page = try await collectionsPage(cursor: token, perPage: pageSize)
+        let observedAt = now()
+        let outcomes = try await orderedConcurrentMap(page.nodes, limit: concurrency) { node in
+            try await snapshot(for: node, org: org, observedAt: observedAt)
+        }
+        var snapshots: [ModelSnapshot] = []
+        var errors: [ObjectError] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .snapshot(let snapshot): snapshots.append(snapshot)
+            case .failed(let error): errors.append(error)
+            }
+        }
+        return ListingPage(snapshots: snapshots, next: page.next, errors: errors, enumeratesEverything: true)
+    }
+
+    enum CollectionOutcome: Sendable {
+        case snapshot(ModelSnapshot)
+        case failed(ObjectError)
+    }
+
+    func snapshot(for node: JSONValue, org: Organization, observedAt: Date) async throws -> CollectionOutcome {
+        let model: RegistryModel
+        do {
+            model = try WandBMapping.model(node, registry: registry)
+        } catch {
+            return .failed(ObjectError(model: nil, version: nil, message: "malformed collection: \(error)"))
+        }
+        let members = try await memberships(collection: model.name)
+        let runs = try await orderedConcurrentMap(members, limit: concurrency) { member -> JSONValue? in
+            guard let id = member["artifact"]?["id"]?.stringValue else { return nil }
+            return try await createdBy(artifactID: id)
+        }
+        var versions: [ModelVersion] = []
+        var errors: [ObjectError] = []
+        for (member, run) in zip(members, runs) {
+            do {
+                versions.append(
+                    try WandBMapping.version(
+                        member, model: model.name, registry: registry, entity: org.entity, project: registryProject, run: run))
+            } catch {
+                errors.append(ObjectError(model: model.name, version: nil, message: "malformed membership: \(error)"))
+            }
+        }
+        versions.sort { (WandBMapping.versionIndex($0.version) ?? -1) < (WandBMapping.versionIndex($1.version) ?? -1) }
+        let lineage = versions.flatMap { WandBMapping.edges($0, registry: registry, observedAt: observedAt) }
+        return .snapshot(ModelSnapshot(model: model, versions: versions, lineage: lineage, errors: errors))
+    }
+}
