@@ -98,11 +98,43 @@ public final class FaultInjector: Sendable {
     }
 }
 
-/// Applies a `FaultInjector` in front of a simulator's routes.
+/// How a registry answers when it throttles or is unavailable; the shared default is Google-style JSON.
+public struct FaultAnswers: Sendable {
+    /// The 429 for a throttled request (given the plan, for its `retryAfterSeconds`).
+    public var throttled: @Sendable (FaultPlan) -> Response
+    /// The 503 for an unavailable service.
+    public var unavailable: @Sendable () -> Response
+
+    public init(
+        throttled: @escaping @Sendable (FaultPlan) -> Response, unavailable: @escaping @Sendable () -> Response
+    ) {
+        self.throttled = throttled
+        self.unavailable = unavailable
+    }
+
+    /// `{"error": {"code", "message", "status"}}` with `Retry-After`.
+    public static let standard = FaultAnswers(
+        throttled: { plan in
+            SimulatorJSON.response(
+                status: 429, ["error": ["code": 429, "message": "Too many requests (simulated)", "status": "RESOURCE_EXHAUSTED"]],
+                headers: [.retryAfter: String(plan.retryAfterSeconds)])
+        },
+        unavailable: {
+            SimulatorJSON.response(
+                status: 503, ["error": ["code": 503, "message": "Service unavailable (simulated)", "status": "UNAVAILABLE"]])
+        })
+}
+
+/// Applies a `FaultInjector` in front of a simulator's routes: throttling and unavailability answered the
+/// registry's way (`answers`), dropped connections, truncated bodies and slow answers the same everywhere.
 public struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
     public let injector: FaultInjector
+    public let answers: FaultAnswers
 
-    public init(_ injector: FaultInjector) { self.injector = injector }
+    public init(_ injector: FaultInjector, answers: FaultAnswers = .standard) {
+        self.injector = injector
+        self.answers = answers
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -111,22 +143,18 @@ public struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
         case nil:
             return try await next(request, context)
         case .throttle:
-            let seconds = injector.plan.retryAfterSeconds
-            return SimulatorJSON.response(
-                status: 429, ["error": ["code": 429, "message": "Too many requests (simulated)", "status": "RESOURCE_EXHAUSTED"]],
-                headers: [.retryAfter: String(seconds)])
+            return answers.throttled(injector.plan)
         case .unavailable:
-            return SimulatorJSON.response(
-                status: 503, ["error": ["code": 503, "message": "Service unavailable (simulated)", "status": "UNAVAILABLE"]])
+            return answers.unavailable()
         case .drop:
             // A body that fails before its first byte: the connection is closed mid-response.
             return Response(
                 status: .ok, headers: [.contentType: "application/json", .contentLength: "64"],
                 body: ResponseBody { _ in throw SimulatedDrop() })
         case .truncate:
-            let promised = 4096
+            // 200 promising 4 KiB, then a few bytes of JSON and a closed connection.
             return Response(
-                status: .ok, headers: [.contentType: "application/json", .contentLength: String(promised)],
+                status: .ok, headers: [.contentType: "application/json", .contentLength: "4096"],
                 body: ResponseBody { writer in
                     try await writer.write(ByteBuffer(string: #"{"truncated": "#))
                     throw SimulatedDrop()

@@ -133,7 +133,7 @@ public final class GitLabSimulator: Sendable {
 
     /// Adds the `/api/v4/projects/**` routes, with GitLab-style fault injection in front of them.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let group = router.group("api/v4/projects").add(middleware: GitLabFaultMiddleware<Context>(faults))
+        let group = router.group("api/v4/projects").add(middleware: FaultMiddleware<Context>(faults, answers: .gitLab))
         for method in [HTTPRequest.Method.get, .post, .patch, .put, .delete] {
             group.on("**", method: method) { request, _ -> Response in
                 try await self.respond(to: request)

@@ -181,7 +181,7 @@ public final class WandBSimulator: Sendable {
 
     /// Adds `POST /graphql`, with W&B-style fault injection in front of it.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        router.group("graphql").add(middleware: WandBFaultMiddleware<Context>(faults)).post { request, _ -> Response in
+        router.group("graphql").add(middleware: FaultMiddleware<Context>(faults, answers: .wandB)).post { request, _ -> Response in
             try await self.respond(to: request)
         }
     }
@@ -334,42 +334,16 @@ public final class WandBSimulator: Sendable {
     }
 }
 
-/// Faults in front of `/graphql`, as W&B shows them: a throttled request gets 429 with
-/// `RateLimit-Remaining: 0`, `RateLimit-Reset` (seconds, `FaultPlan.retryAfterSeconds`) and a GraphQL-style
-/// error body; the other faults are the common ones (503, dropped connection, truncated body, slow answer).
-public struct WandBFaultMiddleware<Context: RequestContext>: RouterMiddleware {
-    public let injector: FaultInjector
-
-    public init(_ injector: FaultInjector) { self.injector = injector }
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        switch injector.next(path: request.uri.path) {
-        case nil:
-            return try await next(request, context)
-        case .throttle:
+extension FaultAnswers {
+    /// W&B's answers: throttling is 429 with `RateLimit-Remaining: 0` and `RateLimit-Reset` (no
+    /// `Retry-After`), errors are GraphQL `errors`.
+    public static let wandB = FaultAnswers(
+        throttled: { plan in
             var headers: HTTPFields = [:]
             headers[HTTPField.Name("RateLimit-Remaining")!] = "0"
-            headers[HTTPField.Name("RateLimit-Reset")!] = String(injector.plan.retryAfterSeconds)
+            headers[HTTPField.Name("RateLimit-Reset")!] = String(plan.retryAfterSeconds)
             return SimulatorJSON.response(
                 status: 429, ["errors": [["message": "rate limit exceeded (simulated)"]]], headers: headers)
-        case .unavailable:
-            return SimulatorJSON.response(status: 503, ["errors": [["message": "service unavailable (simulated)"]]])
-        case .drop:
-            return Response(
-                status: .ok, headers: [.contentType: "application/json", .contentLength: "64"],
-                body: ResponseBody { _ in throw SimulatedDrop() })
-        case .truncate:
-            return Response(
-                status: .ok, headers: [.contentType: "application/json", .contentLength: "4096"],
-                body: ResponseBody { writer in
-                    try await writer.write(ByteBuffer(string: #"{"data": "#))
-                    throw SimulatedDrop()
-                })
-        case .slow:
-            try await Task.sleep(for: injector.plan.slowDelay)
-            return try await next(request, context)
-        }
-    }
+        },
+        unavailable: { SimulatorJSON.response(status: 503, ["errors": [["message": "service unavailable (simulated)"]]]) })
 }
