@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "ModelGateCredentialsTests",
             dependencies: [
-                "ModelGateCredentials", "ModelGateSigning", "ModelGateTransport", "ModelGateCore",
+                "ModelGateCredentials", "ModelGateSigning", "ModelGateTransport", "ModelGateCore", "ModelGateSimulators",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
