@@ -152,8 +152,8 @@ public struct Redactor: Sendable {
         return text
     }
 
-    /// A printable description of `request` with every secret hidden: method, URL, headers, body size.
-    /// Used by `modelgate request --dry-run`.
+    /// A one-glance description of `request` with every secret hidden: method, URL, headers, body size.
+    /// (`modelgate request --dry-run` prints more: see `RawRequest.dryRunText`.)
     public func describe(_ request: TransportRequest) -> String {
         var lines = ["\(request.method.rawValue) \(Self.redact(url: request.url))"]
         let redactor = Redactor(sensitiveHeaders: extraSensitiveHeaders.union(request.sensitiveHeaders))

@@ -12,10 +12,9 @@ import ModelGateTransport
 ///
 /// Every non-2xx answer becomes a `RegistryError` naming the registry, `SageMaker.<Operation>`, the HTTP
 /// status and AWS's error code: JSON `{"__type","message"}` bodies, and also the XML `<ErrorResponse>`
-/// that moto serves as `text/html` for signature failures. Two refinements on top of the shared mapping:
-/// an auth code (`SignatureDoesNotMatch`, `InvalidClientTokenId`, …) with 403 is `.unauthorized` (a wrong
-/// key, not a missing permission), and a 400 `ValidationException` saying "does not exist"/"not found" is
-/// `.notFound` (SageMaker reports missing packages and groups that way).
+/// that moto serves as `text/html` for signature failures (an auth code with 403 is `.unauthorized` in the
+/// shared mapping). One refinement on top of it: a 400 `ValidationException` saying "does not exist"/"not
+/// found" is `.notFound` (SageMaker reports missing packages and groups that way).
 public struct SageMakerClient: Sendable {
     /// `MaxResults` of `ListModelPackageGroups`, `ListModelPackages` and `Search` (1…100).
     public static let maxPageSize = 100
@@ -267,21 +266,12 @@ public struct SageMakerClient: Sendable {
     /// `SageMaker.ListModelPackages`.
     public func operationName(_ operation: String) -> String { "SageMaker.\(operation)" }
 
-    /// AWS error codes that mean the signature or the key was refused (sent with 400 or 403).
-    public static let authenticationCodes: Set<String> = [
-        "SignatureDoesNotMatch", "InvalidSignatureException", "InvalidClientTokenId", "UnrecognizedClientException",
-        "IncompleteSignature", "MissingAuthenticationToken", "ExpiredToken", "ExpiredTokenException",
-    ]
-
-    /// The error for a non-2xx answer: the shared mapping, refined for SageMaker (see the type's documentation).
+    /// The error for a non-2xx answer: the shared mapping (which already reads AWS's auth codes with 400 or
+    /// 403 as `.unauthorized`), refined for SageMaker (see the type's documentation).
     static func error(response: TransportResponse, request: TransportRequest) -> RegistryError {
         var error = RegistryError(response: response, request: request)
-        if let code = error.providerCode {
-            if authenticationCodes.contains(code) {
-                error.code = .unauthorized
-            } else if response.status == 400, code == "ValidationException", isNotFoundMessage(error.message) {
-                error.code = .notFound
-            }
+        if response.status == 400, error.providerCode == "ValidationException", isNotFoundMessage(error.message) {
+            error.code = .notFound
         }
         return error
     }
