@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "ModelGateAdapterKit",
-            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials"],
+            dependencies: ["ModelGateCore", "ModelGateSigning", "ModelGateTransport", "ModelGateCredentials"],
             swiftSettings: strict),
         .target(
             name: "ModelGateCatalog",

@@ -82,9 +82,12 @@ public struct NewVersion: Sendable, Hashable {
     public var sourceURI: String?
     public var runID: String?
     public var tags: [String: String]
+    /// ModelGate's provenance for a copy; each adapter writes it in its registry's form (DESIGN §5) and
+    /// reads it back with ``RegistryAdapter/provenance(of:)``.
+    public var provenance: Provenance?
     public init(
         model: String, version: String? = nil, description: String? = nil, sourceURI: String? = nil,
-        runID: String? = nil, tags: [String: String] = [:]
+        runID: String? = nil, tags: [String: String] = [:], provenance: Provenance? = nil
     ) {
         self.model = model
         self.version = version
@@ -92,6 +95,7 @@ public struct NewVersion: Sendable, Hashable {
         self.sourceURI = sourceURI
         self.runID = runID
         self.tags = tags
+        self.provenance = provenance
     }
 }
 
@@ -121,6 +125,21 @@ public protocol RegistryAdapter: Sendable {
     func setAlias(model: String, alias: String, version: String) async throws
     func deleteAlias(model: String, alias: String) async throws
     func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws
+
+    // Migration planning (defaults in MigrationSupport.swift; adapters override where their registry differs).
+
+    /// ModelGate's provenance on `version` as this registry stores it, or nil for a version ModelGate did not copy.
+    func provenance(of version: ModelVersion) -> Provenance?
+    /// The name a model called `sourceName` elsewhere gets here (this registry's naming rules).
+    func targetModelName(for sourceName: String) -> String
+    /// The version string to ask for when copying source version `sourceVersion` here; nil where the
+    /// registry numbers versions itself.
+    func targetVersion(forSourceVersion sourceVersion: String) -> String?
+    /// What this registry can make of `new`: the request adjusted to its rules, the tags it cannot hold
+    /// (with why), and a blocker when the version cannot be created at all (the plan shows it as a skip).
+    func prepare(_ new: NewVersion) -> PreparedVersion
+    /// One model with its versions, fresh from the registry; nil if it does not exist.
+    func snapshot(model: String) async throws -> ModelSnapshot?
 }
 
 extension RegistryAdapter {
