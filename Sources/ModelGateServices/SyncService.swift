@@ -128,6 +128,7 @@ public struct SyncService: Sendable {
             let page = try await adapter.listSnapshots(cursor: cursor, since: full ? nil : state.watermark)
             everyPageEnumeratesEverything = everyPageEnumeratesEverything && page.enumeratesEverything
             var catalogPage = CatalogPage(registry: adapter.registry, kind: adapter.kind)
+            var versionMap: [VersionMapEntry] = []
             for error in page.errors {
                 listingErrors += 1
                 catalogPage.errors.append(error)
@@ -138,6 +139,7 @@ public struct SyncService: Sendable {
                 // first one is applied and counted; the repeat is skipped (the next sync sees any difference).
                 guard seenModels.insert(snapshot.model.name).inserted else { continue }
                 catalogPage.models.append(snapshot.model)
+                let firstVersion = catalogPage.versions.count
                 for version in snapshot.versions {
                     // A version is seen even when it is rejected below: it exists, so it must not be tombstoned.
                     seen.insert(CatalogVersionKey(model: version.model, version: version.version))
@@ -151,6 +153,12 @@ public struct SyncService: Sendable {
                     }
                 }
                 catalogPage.lineage += snapshot.lineage
+                // Copies ModelGate made carry their provenance: link them to their source even in a fresh catalog.
+                let links = ProvenanceLinks.links(Array(catalogPage.versions[firstVersion...]), at: now()) {
+                    adapter.provenance(of: $0)
+                }
+                catalogPage.lineage += links.edges
+                versionMap += links.map
                 for error in snapshot.errors {
                     catalogPage.errors.append(error)
                     if error.version == nil { listingErrors += 1 }
@@ -158,6 +166,7 @@ public struct SyncService: Sendable {
                 versionsSeen += snapshot.versions.count
             }
             let outcome = try await catalog.apply(page: catalogPage, source: .sync, at: now())
+            for entry in versionMap { try await catalog.insertVersionMap(entry) }
             report.created += outcome.created
             report.updated += outcome.updated
             // A version rewritten only for its native JSON or `updated_at` (`refreshed`) has no observed
