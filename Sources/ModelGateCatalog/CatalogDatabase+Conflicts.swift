@@ -57,6 +57,79 @@ extension CatalogDatabase {
         }
     }
 
+    /// Records a disagreement found by a check that runs again and again (sync, plan): an open conflict with the
+    /// same kind, object and field is updated in place; one already resolved with the same values stays decided
+    /// (nil is returned); anything else opens a new conflict. Returns the conflict and whether it is new.
+    public func recordConflict(_ conflict: CatalogConflict) async throws -> (conflict: CatalogConflict, isNew: Bool)? {
+        try await writer.write { db in
+            let latest = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(Self.conflictColumns) FROM conflict WHERE kind = ? AND registryName = ? AND model = ?
+                    AND version IS ? AND field IS ? ORDER BY id DESC LIMIT 1
+                    """,
+                arguments: [conflict.kind, conflict.registry, conflict.model, conflict.version, conflict.field]
+            ).map(Self.conflict)
+            if var latest {
+                if latest.status == .resolved, latest.values == conflict.values { return nil }
+                if latest.status == .open {
+                    if latest.values != conflict.values {
+                        try db.execute(
+                            sql: #"UPDATE conflict SET "values" = ?, updatedAt = ? WHERE id = ?"#,
+                            arguments: [
+                                CatalogEncoding.json(.object(conflict.values)), Timestamp.milliseconds(conflict.updatedAt),
+                                latest.id,
+                            ])
+                        latest.values = conflict.values
+                        latest.updatedAt = conflict.updatedAt
+                    }
+                    return (latest, false)
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO conflict (kind, registryName, model, version, field, "values", status, resolution,
+                    createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?)
+                    """,
+                arguments: [
+                    conflict.kind, conflict.registry, conflict.model, conflict.version, conflict.field,
+                    CatalogEncoding.json(.object(conflict.values)), Timestamp.milliseconds(conflict.createdAt),
+                    Timestamp.milliseconds(conflict.updatedAt),
+                ])
+            var written = conflict
+            written.id = db.lastInsertedRowID
+            written.status = .open
+            return (written, true)
+        }
+    }
+
+    /// Closes open conflicts of this kind on this object and field whose registries now agree; returns how many.
+    @discardableResult
+    public func settleConflicts(kind: String, registry: String, model: String, version: String?, field: String?, at: Date)
+        async throws -> Int
+    {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE conflict SET status = 'resolved', resolution = 'settled: the registries agree now', updatedAt = ?
+                    WHERE status = 'open' AND kind = ? AND registryName = ? AND model = ? AND version IS ? AND field IS ?
+                    """,
+                arguments: [Timestamp.milliseconds(at), kind, registry, model, version, field])
+            return db.changesCount
+        }
+    }
+
+    /// Every copy whose source or target lives in `registry`.
+    public func versionMap(touching registry: String) async throws -> [VersionMapEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.versionMapColumns) FROM versionMap WHERE sourceRegistry = ? OR targetRegistry = ? ORDER BY id",
+                arguments: [registry, registry]
+            ).map(Self.versionMapEntry)
+        }
+    }
+
     static let conflictColumns =
         #"id, kind, registryName, model, version, field, "values", status, resolution, createdAt, updatedAt"#
 

@@ -225,7 +225,7 @@ public struct MigrationPlanner: Sendable {
                     draft.conflicts.append(
                         MigrationConflict(
                             kind: "alias", model: ref.model, version: ref.version, targetModel: targetName,
-                            targetVersion: holder, field: "alias:\(alias)",
+                            targetVersion: copy?.version, field: "alias:\(alias)",
                             values: [source.registry: .string(ref.version ?? ""), target.registry: .string(holder)],
                             message: "alias '\(alias)' points at \(ref) in \(source.registry) but at version \(holder) in "
                                 + "\(target.registry):\(targetName); --force moves it"))

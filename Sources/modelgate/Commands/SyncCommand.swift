@@ -64,6 +64,13 @@ struct SyncCommand: AsyncParsableCommand {
             let byName = Dictionary(uniqueKeysWithValues: (ran.registries + refused).map { ($0.registry, $0) })
             let report = SyncReport(registries: selected.compactMap { byName[$0.name] })
             failed = !report.ok
+            // Copies whose source and target now disagree (tags, aliases, lifecycle) become conflicts.
+            let synced = report.registries.filter { $0.status == .ok }.map(\.registry)
+            let opened = try await ConflictDetector(catalog: catalog, tagOwners: config.conflicts.tagOwners)
+                .check(registries: synced)
+            if !opened.isEmpty, !global.quiet {
+                Console.err("\(opened.count) new conflict(s) between copies: see `modelgate conflicts list`")
+            }
             if global.json {
                 try Console.json(report)
             } else {
