@@ -249,5 +249,9 @@ struct MigrationPlannerTests {
         #expect(up?.source == VersionRef(registry: "sm-us", model: "fraud-detector", version: "2"))
         let upper = try await catalog.versionMap(target: try #require(up?.source))
         #expect(upper?.source == VersionRef(registry: "mlflow-prod", model: "fraud-detector", version: "2"))
+        let origin = VersionRef(registry: "mlflow-prod", model: "fraud-detector", version: "2")
+        let middle = VersionRef(registry: "sm-us", model: "fraud-detector", version: "2")
+        #expect(try await CopyChain.upstream(of: hop.ref, in: catalog) == [middle, origin])
+        #expect(try await CopyChain.downstream(of: origin, in: catalog) == [middle, hop.ref])
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ModelGateCatalog
 import ModelGateCore
+import ModelGateServices
 
 /// `modelgate show REGISTRY:MODEL[@VERSION]`.
 struct ShowCommand: AsyncParsableCommand {
@@ -13,15 +14,24 @@ struct ShowCommand: AsyncParsableCommand {
 
     func validate() throws { _ = try parseRef(ref) }
 
-    /// `show` JSON for a version: the version object (DESIGN §4) plus its native JSON and lineage.
+    /// `show` JSON for a version: the version object (DESIGN §4) plus its native JSON, lineage, and the copy
+    /// chain both ways (`migrated_from`: its sources, nearest first; `migrated_to`: every copy made from it).
     struct VersionDetail: Encodable {
         var version: ModelVersion
         var lineage: [LineageEdge]
-        enum Key: String, CodingKey { case lineage }
+        var migratedFrom: [VersionRef]
+        var migratedTo: [VersionRef]
+        enum Key: String, CodingKey {
+            case lineage
+            case migratedFrom = "migrated_from"
+            case migratedTo = "migrated_to"
+        }
         func encode(to encoder: any Encoder) throws {
             try version.encode(to: encoder)
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(lineage, forKey: .lineage)
+            try c.encode(migratedFrom.map(\.description), forKey: .migratedFrom)
+            try c.encode(migratedTo.map(\.description), forKey: .migratedTo)
         }
     }
 
@@ -48,8 +58,11 @@ struct ShowCommand: AsyncParsableCommand {
                 else { throw CLIError("\(ref) is not in the catalog (run `modelgate sync \(ref.registry)`?)") }
                 let lineage = try await catalog.lineageEdges(
                     touching: LineageEdge.versionNode(ref.registry, ref.model, versionName))
-                if global.json { return try Console.json(VersionDetail(version: version, lineage: lineage)) }
-                Console.out(Self.text(version, lineage: lineage))
+                let from = try await CopyChain.upstream(of: version.ref, in: catalog)
+                let to = try await CopyChain.downstream(of: version.ref, in: catalog)
+                let detail = VersionDetail(version: version, lineage: lineage, migratedFrom: from, migratedTo: to)
+                if global.json { return try Console.json(detail) }
+                Console.out(Self.text(version, lineage: lineage, migratedFrom: from, migratedTo: to))
             } else {
                 guard let model = try await catalog.model(registry: ref.registry, name: ref.model) else {
                     throw CLIError("\(ref) is not in the catalog (run `modelgate sync \(ref.registry)`?)")
@@ -68,7 +81,9 @@ struct ShowCommand: AsyncParsableCommand {
         }
     }
 
-    static func text(_ v: ModelVersion, lineage: [LineageEdge]) -> String {
+    static func text(
+        _ v: ModelVersion, lineage: [LineageEdge], migratedFrom: [VersionRef] = [], migratedTo: [VersionRef] = []
+    ) -> String {
         var lines = ["\(v.registry):\(v.model)@\(v.version)\(v.deleted ? "  (deleted in the registry)" : "")"]
         func field(_ name: String, _ value: String?) {
             lines.append("  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + (value.orDash))
@@ -84,6 +99,8 @@ struct ShowCommand: AsyncParsableCommand {
         field("created", v.createdAt.map(Timestamp.format))
         field("updated", v.updatedAt.map(Timestamp.format))
         field("created by", v.createdBy)
+        if !migratedFrom.isEmpty { field("migrated from", migratedFrom.map(\.description).joined(separator: " ← ")) }
+        if !migratedTo.isEmpty { field("migrated to", migratedTo.map(\.description).joined(separator: ", ")) }
         lines.append(contentsOf: tagLines(v.tags))
         lines.append(contentsOf: lineageLines(lineage))
         return lines.joined(separator: "\n")
