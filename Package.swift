@@ -67,11 +67,15 @@ let package = Package(
             path: "adapters/SageMaker", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "AzureMLAdapter",
-            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            dependencies: [
+                "ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "ModelGateSigning",
+            ],
             path: "adapters/AzureML", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "VertexAdapter",
-            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            dependencies: [
+                "ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "ModelGateSigning",
+            ],
             path: "adapters/Vertex", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "GitLabAdapter",

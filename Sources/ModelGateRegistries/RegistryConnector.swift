@@ -52,17 +52,22 @@ public struct RegistryConnector: Sendable {
     public var logger: Logger
     /// Overrides the libcurl transport (tests).
     public var baseTransport: (@Sendable (RegistryConfig) -> any HTTPTransport)?
+    /// The config's `conflicts.serving_image` (registry name → image): the serving image new SageMaker and
+    /// Vertex versions get (DESIGN §5).
+    public var servingImages: [String: String]
 
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         homeDirectory: String? = ProcessInfo.processInfo.environment["HOME"],
         logger: Logger = Logger(label: "modelgate.transport"),
-        baseTransport: (@Sendable (RegistryConfig) -> any HTTPTransport)? = nil
+        baseTransport: (@Sendable (RegistryConfig) -> any HTTPTransport)? = nil,
+        servingImages: [String: String] = [:]
     ) {
         self.environment = environment
         self.homeDirectory = homeDirectory
         self.logger = logger
         self.baseTransport = baseTransport
+        self.servingImages = servingImages
     }
 
     /// Connects to `config`. Throws a config error for an unset `${VAR}` of this registry and a
@@ -84,7 +89,8 @@ public struct RegistryConnector: Sendable {
             base: base, authorizer: authorizer, retryPolicy: policy, stats: stats, logger: logger)
         return RegistryConnection(
             config: config, transport: transport, authorizer: authorizer, stats: stats,
-            adapter: Self.makeAdapter(config, transport: transport, invalidateToken: invalidate))
+            adapter: Self.makeAdapter(
+                config, transport: transport, invalidateToken: invalidate, servingImage: servingImages[config.name]))
     }
 
     static func transportOptions(_ config: RegistryConfig, _ environment: [String: String]) -> TransportOptions {
@@ -95,13 +101,16 @@ public struct RegistryConnector: Sendable {
     }
 
     static func makeAdapter(
-        _ config: RegistryConfig, transport: any HTTPTransport, invalidateToken: (@Sendable () async -> Void)? = nil
+        _ config: RegistryConfig, transport: any HTTPTransport, invalidateToken: (@Sendable () async -> Void)? = nil,
+        servingImage: String? = nil
     ) -> (any RegistryAdapter)? {
         switch config.kind {
         case .mlflow:
             return MLflowAdapter(registry: config.name, baseURL: config.baseURL, transport: transport, pageSize: config.pageSize)
         case .sagemaker:
-            return SageMakerAdapter(registry: config.name, baseURL: config.baseURL, transport: transport, pageSize: config.pageSize)
+            return SageMakerAdapter(
+                registry: config.name, baseURL: config.baseURL, transport: transport, pageSize: config.pageSize,
+                servingImage: servingImage)
         case .azureml:
             guard let subscription = config.subscription, let group = config.resourceGroup else { return nil }
             let scope: AzureMLClient.Scope
@@ -119,7 +128,8 @@ public struct RegistryConnector: Sendable {
             guard let project = config.project, let location = config.location else { return nil }
             return VertexAdapter(
                 registry: config.name, project: project, location: location, baseURL: config.baseURL,
-                transport: transport, pageSize: config.pageSize, onUnauthorized: invalidateToken)
+                transport: transport, pageSize: config.pageSize, containerImage: servingImage,
+                onUnauthorized: invalidateToken)
         case .gitlab:
             guard let project = config.project else { return nil }
             return GitLabAdapter(

@@ -21,6 +21,8 @@ final class VertexHarness: Sendable {
     static let clientEmail = "modelgate-sync@demo-project.iam.gserviceaccount.com"
     static let keyID = "0123456789abcdef0123456789abcdef01234567"
     static let curl = CurlTransport(options: TransportOptions(proxy: .none))
+    /// The serving image the harness adapter uploads with (`conflicts.serving_image`).
+    static let servingImage = "us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest"
     static let retries = RetryPolicy(maxAttempts: 12, base: .milliseconds(1), cap: .milliseconds(5))
 
     let tokens: TokenRegistry
@@ -37,6 +39,7 @@ final class VertexHarness: Sendable {
     init(
         faults: FaultPlan = .none, operationPolls: Int = 3, pageSize: Int = 3, tokenLifetime: TimeInterval = 3600,
         privateKeyPEM: String = VertexTestKeys.serviceAccountKey, retries: RetryPolicy = VertexHarness.retries,
+        containerImage: String? = VertexHarness.servingImage,
         beforeSend: (@Sendable (TransportRequest) async -> Void)? = nil
     ) async throws {
         tokens = TokenRegistry()
@@ -65,7 +68,7 @@ final class VertexHarness: Sendable {
             sleep: Self.shortSleep)
         adapter = VertexAdapter(
             registry: Self.registry, project: Self.project, location: Self.location, baseURL: host.baseURL,
-            transport: transport, pageSize: pageSize, pollInterval: .milliseconds(5),
+            transport: transport, pageSize: pageSize, containerImage: containerImage, pollInterval: .milliseconds(5),
             onUnauthorized: { await provider.invalidate() })
     }
 

@@ -17,11 +17,15 @@ public struct AzureMLAdapter: RegistryAdapter {
     public let registry: String
     /// Always `.azureml`.
     public var kind: RegistryKind { .azureml }
+    /// The `properties.modelUri` schemes a copy can point at (the spec's examples: `azureml://` datastore and
+    /// registry paths, `https`).
+    public static let artifactSchemes: Set<String> = ["azureml", "https"]
+
     /// Client-chosen versions, stage lifecycle, version and model tags, deletes; no aliases, no incremental listing.
     public var capabilities: RegistryCapabilities {
         RegistryCapabilities(
             clientChosenVersions: true, aliases: false, lifecycle: true, versionTags: true, modelTags: true, deletes: true,
-            incrementalListing: false)
+            incrementalListing: false, artifactSchemes: Self.artifactSchemes)
     }
 
     /// The low-level client (also for calls the protocol does not cover).
@@ -101,7 +105,8 @@ public struct AzureMLAdapter: RegistryAdapter {
 
     /// PUTs a new version named `new.version` (the source's version string), or the container's `nextVersion`
     /// ("1" for a new container) when none is given. Needs a source URI (`modelUri`); an existing version
-    /// throws `.conflict`. The container is created by Azure ML when missing.
+    /// throws `.conflict`. The container is created by Azure ML when missing. `new.provenance` goes into the
+    /// same PUT as the `modelgate.*` entries of `properties.tags` (overriding source tags of those keys).
     public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
         let operation = client.prefix + "ModelVersions_CreateOrUpdate"
         guard let source = new.sourceURI, !source.isEmpty else {
@@ -120,7 +125,9 @@ public struct AzureMLAdapter: RegistryAdapter {
         }
         var properties: [String: JSONValue] = ["modelUri": .string(source), "modelType": "CustomModel"]
         if let description = new.description { properties["description"] = .string(description) }
-        if !new.tags.isEmpty { properties["tags"] = .object(new.tags.mapValues(JSONValue.string)) }
+        var tags = new.tags
+        if let provenance = new.provenance { tags.merge(provenance.tags) { _, written in written } }
+        if !tags.isEmpty { properties["tags"] = .object(tags.mapValues(JSONValue.string)) }
         if let run = new.runID, !run.isEmpty { properties["jobName"] = .string(run) }
         let raw = try await client.putVersion(model: new.model, version: name, properties: properties)
         return try mapped(operation) { () throws(AzureMLMappingError) in
@@ -178,6 +185,26 @@ public struct AzureMLAdapter: RegistryAdapter {
             change(&copy)
             return copy
         }
+    }
+
+    // MARK: - Migration
+
+    /// A valid container name as it is; any other mapped by `AzureMLNames.modelName(for:)`.
+    public func targetModelName(for sourceName: String) -> String { AzureMLNames.modelName(for: sourceName) }
+
+    /// The source version itself when it is a usable version name (`AzureMLNames.isValidVersionName`); else nil
+    /// (the adapter takes the container's `nextVersion`).
+    public func targetVersion(forSourceVersion sourceVersion: String) -> String? {
+        AzureMLNames.isValidVersionName(sourceVersion) ? sourceVersion : nil
+    }
+
+    /// Needs a model URI with an `azureml://` or `https://` scheme (`properties.modelUri`).
+    public func prepare(_ new: NewVersion) -> PreparedVersion {
+        guard let source = new.sourceURI, !source.isEmpty else {
+            return PreparedVersion(
+                version: new, blocker: "Azure ML needs a model URI (properties.modelUri) and the source has none")
+        }
+        return PreparedVersion(version: new, blocker: schemeBlocker(new))
     }
 
     /// Runs a mapping; a failure becomes `.malformedPayload` naming `operation`.

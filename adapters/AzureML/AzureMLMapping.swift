@@ -10,13 +10,16 @@ public struct AzureMLMappingError: Error, Sendable, CustomStringConvertible {
 /// ARM model containers and versions → ModelGate's normalized model (DESIGN §2, azureml column), and back
 /// for lifecycle writes.
 public enum AzureMLMapping {
-    /// `properties.stage` (any case) → lifecycle: Production, Staging, Archived; anything else `none`.
+    /// `properties.stage` (any case) → lifecycle: Production, Staging, Archived, and the Approved and Rejected
+    /// that ``stage(for:)`` writes (DESIGN §5); anything else `none`.
     /// `isArchived` wins: an archived version is `archived` whatever its stage.
     public static func lifecycle(stage: String?, isArchived: Bool) -> Lifecycle {
         if isArchived { return .archived }
         switch stage?.lowercased() {
         case "production": return .production
         case "staging": return .staging
+        case "approved": return .approved
+        case "rejected": return .rejected
         case "archived": return .archived
         default: return .none
         }
@@ -32,13 +35,16 @@ public enum AzureMLMapping {
         }
     }
 
-    /// The stage and `isArchived` a lifecycle is written as: production → Production; staging and approved →
-    /// Staging; archived and rejected → Archived with `isArchived`; none and pending_approval → no stage.
+    /// The stage and `isArchived` a lifecycle is written as (DESIGN §5): production → Production; staging →
+    /// Staging; approved → Approved; rejected → Rejected; archived → Archived with `isArchived`; none and
+    /// pending_approval → no stage.
     public static func stage(for lifecycle: Lifecycle) -> (stage: String?, isArchived: Bool) {
         switch lifecycle {
         case .production: return ("Production", false)
-        case .staging, .approved: return ("Staging", false)
-        case .archived, .rejected: return ("Archived", true)
+        case .staging: return ("Staging", false)
+        case .approved: return ("Approved", false)
+        case .rejected: return ("Rejected", false)
+        case .archived: return ("Archived", true)
         case .none, .pendingApproval: return (nil, false)
         }
     }

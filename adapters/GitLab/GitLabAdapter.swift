@@ -139,9 +139,12 @@ public struct GitLabAdapter: RegistryAdapter {
     /// version itself when it is nil). The version must already be SemVer: map a source's version with
     /// `GitLabMapping.semVer(forSourceVersion:)`. Other tags are stored as version metadata. GitLab ignores
     /// `source` (the version's files go to its package) and `run_id`, so `sourceURI` and `runID` are not sent.
+    /// `new.provenance` goes into the same call as the `modelgate.*` metadata (overriding source tags of those
+    /// keys), so a copy never exists without it.
     public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
         let operation = "POST \(client.apiBasePath)/model-versions/create"
         var tags = new.tags
+        if let provenance = new.provenance { tags.merge(provenance.tags) { _, written in written } }
         if let version = new.version {
             guard GitLabMapping.isSemVer(version) else {
                 throw RegistryError(
@@ -200,5 +203,26 @@ public struct GitLabAdapter: RegistryAdapter {
         throw unsupported(
             "POST \(client.apiBasePath)/model-versions/transition-stage",
             "GitLab has no stages or approval (current_stage is always 'development')")
+    }
+
+    // MARK: - Migration
+
+    /// The SemVer a copy of `sourceVersion` gets (DESIGN §5): SemVer kept, an integer `7` → `7.0.0`,
+    /// anything else `0.0.0-<slug>` (`GitLabMapping.semVer(forSourceVersion:)`).
+    public func targetVersion(forSourceVersion sourceVersion: String) -> String? {
+        GitLabMapping.semVer(forSourceVersion: sourceVersion)
+    }
+
+    /// `registered-models/get` of one model (its `latest_versions` holds every version), mapped as the listing
+    /// maps it; nil when the model does not exist.
+    public func snapshot(model: String) async throws -> ModelSnapshot? {
+        switch try await snapshot(for: .object(["name": .string(model)]), observedAt: now()) {
+        case .snapshot(let snapshot): return snapshot
+        case .gone: return nil
+        case .failed(let error):
+            throw RegistryError(
+                code: .malformedPayload, registry: registry, operation: "GET \(client.apiBasePath)/registered-models/get",
+                message: error.message)
+        }
     }
 }

@@ -98,14 +98,18 @@ public struct MLflowAdapter: RegistryAdapter {
     }
 
     /// Creates a version; MLflow numbers it. `new.version` is ignored (`clientChosenVersions` is false).
+    /// `new.provenance` goes into the same `model-versions/create` call as the `modelgate.*` version tags
+    /// (overriding source tags of those keys), so a copy never exists without it.
     public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
         guard let source = new.sourceURI, !source.isEmpty else {
             throw unsupported(
                 client.operationName(.POST, "model-versions/create"),
                 "MLflow needs a source URI for a new version of '\(new.model)'")
         }
+        var tags = new.tags
+        if let provenance = new.provenance { tags.merge(provenance.tags) { _, written in written } }
         let created = try await client.createModelVersion(
-            name: new.model, source: source, runID: new.runID, description: new.description, tags: new.tags)
+            name: new.model, source: source, runID: new.runID, description: new.description, tags: tags)
         return MLflowMapping.version(created, registry: registry, aliases: created.aliases, metrics: [:])
     }
 
@@ -136,5 +140,29 @@ public struct MLflowAdapter: RegistryAdapter {
     public func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws {
         _ = try await client.transitionStage(
             name: model, version: version, stage: MLflowMapping.stage(for: lifecycle), archiveExistingVersions: false)
+    }
+
+    // MARK: - Migration
+
+    /// MLflow takes any source URI but needs one: a version without it is blocked.
+    public func prepare(_ new: NewVersion) -> PreparedVersion {
+        guard let source = new.sourceURI, !source.isEmpty else {
+            return PreparedVersion(
+                version: new, blocker: "MLflow needs a source URI for a new version and the source has none")
+        }
+        return PreparedVersion(version: new, blocker: schemeBlocker(new))
+    }
+
+    /// `registered-models/get` (with its aliases) plus `model-versions/search` filtered by the name, mapped as
+    /// the listing maps them; nil when the model does not exist.
+    public func snapshot(model: String) async throws -> ModelSnapshot? {
+        switch try await snapshot(for: .object(["name": .string(model)]), observedAt: now()) {
+        case .snapshot(let snapshot): return snapshot
+        case .gone: return nil
+        case .failed(let error):
+            throw RegistryError(
+                code: .malformedPayload, registry: registry,
+                operation: client.operationName(.GET, "registered-models/get"), message: error.message)
+        }
     }
 }

@@ -22,11 +22,12 @@ public struct SageMakerAdapter: RegistryAdapter {
     public var kind: RegistryKind { .sagemaker }
 
     /// Server-numbered versions, no aliases, approval as lifecycle, customer metadata as version tags,
-    /// group tags, deletable versions, incremental listing through `Search` (unless turned off).
+    /// group tags, deletable versions, incremental listing through `Search` (unless turned off). A copy's
+    /// artifact must be `s3://` or `https://` (what `ModelDataUrl` takes; DESIGN §5).
     public var capabilities: RegistryCapabilities {
         RegistryCapabilities(
             clientChosenVersions: false, aliases: false, lifecycle: true, versionTags: true, modelTags: true,
-            deletes: true, incrementalListing: incrementalListing, artifactSchemes: [])
+            deletes: true, incrementalListing: incrementalListing, artifactSchemes: ["s3", "https"])
     }
 
     /// The low-level client this adapter uses (also for calls the protocol does not cover).
@@ -163,10 +164,15 @@ public struct SageMakerAdapter: RegistryAdapter {
     /// `PendingManualApproval`, `MetadataProperties.GeneratedBy` = `runID`, `CustomerMetadataProperties` =
     /// `tags`; the artifact goes in a container with ``servingImage`` (s3/https URIs), else in `SourceUri`.
     /// SageMaker numbers the version: `new.version` is ignored. Returns the version as read back.
+    /// `new.provenance` goes into the same call as the `modelgate.*` entries of `CustomerMetadataProperties`
+    /// (overriding source tags of those keys); a provenance or tag that does not fit SageMaker's rules throws
+    /// before anything is created (``prepare(_:)`` drops such tags first).
     public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
         let group = SageMakerNames.groupName(for: new.model)
         let operation = client.operationName("CreateModelPackage")
-        try checkCustomerMetadata(new.tags, operation: operation)
+        var customerMetadata = new.tags
+        if let provenance = new.provenance { customerMetadata.merge(provenance.tags) { _, written in written } }
+        try checkCustomerMetadata(customerMetadata, operation: operation)
         let description = new.description.flatMap { $0.isEmpty ? nil : $0 }
         if let description, description.count > 1024 {
             throw unsupported(
@@ -198,7 +204,7 @@ public struct SageMakerAdapter: RegistryAdapter {
             group: group, clientToken: newClientToken(), description: description,
             approvalStatus: "PendingManualApproval",
             inferenceSpecification: specification, sourceURI: sourceURI, metadataProperties: metadata,
-            customerMetadata: new.tags)
+            customerMetadata: customerMetadata)
         return SageMakerMapping.version(try await client.describeModelPackage(name: arn), registry: registry)
     }
 
@@ -262,6 +268,55 @@ public struct SageMakerAdapter: RegistryAdapter {
         }
         guard !tags.isEmpty else { return }
         try await client.addTags(arn: arn, tags: tags)
+    }
+
+    // MARK: - Migration
+
+    /// ``SageMakerNames/groupName(for:)``: valid names unchanged, others mapped with a hash suffix.
+    public func targetModelName(for sourceName: String) -> String { SageMakerNames.groupName(for: sourceName) }
+
+    /// Fits `new` into `CustomerMetadataProperties` (at most 50 entries, keys 1–128 and values 1–256 of
+    /// letters, numbers, spaces and `_.:/=+-@`): the provenance entries come first; a tag whose key or value
+    /// does not fit, or beyond the 50 (in key order), is dropped with the reason. A provenance that does not fit
+    /// blocks the copy (it could not be found again), as does an artifact that is not `s3://` or `https://`.
+    public func prepare(_ new: NewVersion) -> PreparedVersion {
+        var adjusted = new
+        var dropped: [String: String] = [:]
+        var blocker: String?
+        let provenanceTags = new.provenance?.tags ?? [:]
+        for (key, value) in provenanceTags.sorted(by: { $0.key < $1.key }) {
+            if let why = Self.customerMetadataProblem(key: key, value: value) {
+                blocker = "SageMaker cannot hold the provenance entry \(key) in CustomerMetadataProperties: \(why)"
+                break
+            }
+        }
+        var kept: [String: String] = [:]
+        let room = Self.maxCustomerMetadata - provenanceTags.count
+        for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) where provenanceTags[key] == nil {
+            if let why = Self.customerMetadataProblem(key: key, value: value) {
+                dropped[key] = why
+            } else if kept.count >= room {
+                dropped[key] = "SageMaker keeps at most \(Self.maxCustomerMetadata) CustomerMetadataProperties per version"
+            } else {
+                kept[key] = value
+            }
+        }
+        adjusted.tags = kept
+        return PreparedVersion(version: adjusted, droppedTags: dropped, blocker: blocker ?? schemeBlocker(new))
+    }
+
+    /// The most `CustomerMetadataProperties` entries a version holds.
+    public static let maxCustomerMetadata = 50
+
+    /// Why `key` = `value` cannot be a `CustomerMetadataProperties` entry, or nil when it can.
+    static func customerMetadataProblem(key: String, value: String) -> String? {
+        if !SageMakerNames.isValidTagKey(key) {
+            return "SageMaker metadata keys are 1–128 letters, numbers, spaces and _.:/=+-@"
+        }
+        if value.isEmpty || !SageMakerNames.isValidTagValue(value) {
+            return "SageMaker metadata values are 1–256 letters, numbers, spaces and _.:/=+-@"
+        }
+        return nil
     }
 
     // MARK: - Checks

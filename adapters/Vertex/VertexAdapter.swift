@@ -14,8 +14,6 @@ import ModelGateTransport
 public struct VertexAdapter: RegistryAdapter {
     /// Models per `models` page and versions per `:listVersions` page when none is configured.
     public static let defaultPageSize = 100
-    /// The serving container given to versions created by ModelGate (upload requires one).
-    public static let defaultContainerImage = "us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest"
 
     public let registry: String
     public var kind: RegistryKind { .vertex }
@@ -29,8 +27,9 @@ public struct VertexAdapter: RegistryAdapter {
     public let client: VertexClient
     public let pageSize: Int
     public let concurrency: Int
-    /// `containerSpec.imageUri` of uploaded versions.
-    public let containerImage: String
+    /// `containerSpec.imageUri` of uploaded versions (`conflicts.serving_image.<registry>`); nil when none is
+    /// configured, and then versions cannot be created (an upload needs one).
+    public let containerImage: String?
     /// Wait between polls of a long-running operation.
     public let pollInterval: Duration
     public let maxPolls: Int
@@ -40,10 +39,11 @@ public struct VertexAdapter: RegistryAdapter {
     ///   - baseURL: the API endpoint; nil for `https://{location}-aiplatform.googleapis.com`.
     ///   - transport: the composed transport (authorization and retries already applied).
     ///   - pageSize: the configured `page_size` (1…1000), default 100.
+    ///   - containerImage: the serving image for uploaded versions (`conflicts.serving_image`); nil for none.
     ///   - onUnauthorized: called after a 401 before one more try (drop the cached token).
     public init(
         registry: String, project: String, location: String, baseURL: String? = nil, transport: any HTTPTransport,
-        pageSize: Int? = nil, concurrency: Int = 4, containerImage: String = VertexAdapter.defaultContainerImage,
+        pageSize: Int? = nil, concurrency: Int = 4, containerImage: String? = nil,
         pollInterval: Duration = .milliseconds(500), maxPolls: Int = 600,
         onUnauthorized: (@Sendable () async -> Void)? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -53,7 +53,7 @@ public struct VertexAdapter: RegistryAdapter {
             onUnauthorized: onUnauthorized)
         self.pageSize = min(max(pageSize ?? Self.defaultPageSize, 1), 1000)
         self.concurrency = max(concurrency, 1)
-        self.containerImage = containerImage
+        self.containerImage = containerImage.flatMap { $0.isEmpty ? nil : $0 }
         self.pollInterval = pollInterval
         self.maxPolls = max(maxPolls, 1)
         self.now = now
@@ -109,9 +109,15 @@ public struct VertexAdapter: RegistryAdapter {
 
     /// `models:upload` (with `modelId` for a new model, `parentModel` for a new version of an existing one),
     /// polls the operation until done, then reads the version back. Needs `sourceURI` (a `gs://` directory).
-    /// `runID` cannot be written (`trainingPipeline` is output only).
+    /// `runID` cannot be written (`trainingPipeline` is output only). Needs ``containerImage``.
+    /// `new.provenance` goes into the same upload: labels `modelgate_copy_id` and `modelgate_source`, and the
+    /// provenance line at the end of `versionDescription` (``VertexNames``); `tags` must already be valid labels
+    /// (``prepare(_:)`` maps them).
     public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
         let operation = "POST /v1/\(client.parent)/models:upload"
+        guard let containerImage else {
+            throw unsupported(operation, Self.noServingImage(registry: registry))
+        }
         guard let source = new.sourceURI, !source.isEmpty else {
             throw unsupported(operation, "Vertex AI needs an artifact URI (gs://…) for a new version of '\(new.model)'")
         }
@@ -120,11 +126,15 @@ public struct VertexAdapter: RegistryAdapter {
             "displayName": .string(existing?.displayName ?? new.model), "artifactUri": .string(source),
             "containerSpec": ["imageUri": .string(containerImage)],
         ]
-        if let description = new.description {
-            model["versionDescription"] = .string(description)
-            if existing == nil { model["description"] = .string(description) }
+        if let description = new.description, existing == nil { model["description"] = .string(description) }
+        if let versionDescription = VertexNames.versionDescription(new.description, provenance: new.provenance) {
+            model["versionDescription"] = .string(versionDescription)
         }
-        if !new.tags.isEmpty { model["labels"] = .object(new.tags.mapValues { .string($0) }) }
+        var labels = new.tags
+        if let provenance = new.provenance {
+            labels.merge(VertexNames.provenanceLabels(provenance)) { _, written in written }
+        }
+        if !labels.isEmpty { model["labels"] = .object(labels.mapValues { .string($0) }) }
         var request: [String: JSONValue] = ["model": .object(model)]
         if existing != nil {
             request["parentModel"] = .string(client.modelName(new.model))
@@ -177,10 +187,14 @@ public struct VertexAdapter: RegistryAdapter {
         return try decode { () throws(VertexMapping.DecodingError) in try VertexMapping.model(json, registry: registry) }
     }
 
-    /// Version-level PATCH of `versionDescription`.
+    /// Version-level PATCH of `versionDescription`. A copy's provenance line (see ``VertexNames``) is kept at
+    /// the end, so a new description never loses the copy's provenance.
     public func setVersionDescription(model: String, version: String, description: String) async throws {
+        let current = try await client.getModel(model, version: version)
+        let provenance = VertexNames.splitDescription(current["versionDescription"]?.stringValue).provenance
+        let text = VertexNames.versionDescription(description, provenance: provenance) ?? description
         _ = try await client.patch(
-            model, version: version, updateMask: ["versionDescription"], model: ["versionDescription": .string(description)])
+            model, version: version, updateMask: ["versionDescription"], model: ["versionDescription": .string(text)])
     }
 
     /// Points `alias` at `version`: removes it first from the version holding it (aliases are unique per
@@ -207,6 +221,60 @@ public struct VertexAdapter: RegistryAdapter {
     public func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws {
         throw unsupported(
             "setLifecycle", "Vertex AI model versions have no stage or approval status; use aliases or labels instead")
+    }
+
+    // MARK: - Migration
+
+    /// Why a version cannot be created without a serving image.
+    static func noServingImage(registry: String) -> String {
+        "Vertex needs a serving container image: set conflicts.serving_image.\(registry)"
+    }
+
+    /// ``VertexNames/modelID(for:)``: valid ids unchanged, others mapped with a hash suffix.
+    public func targetModelName(for sourceName: String) -> String { VertexNames.modelID(for: sourceName) }
+
+    /// Parses the provenance line at the end of the raw `versionDescription`; nil unless the
+    /// `modelgate_copy_id` label agrees with it (and `modelgate_source`, when present, is its source's hash).
+    public func provenance(of version: ModelVersion) -> Provenance? {
+        guard let provenance = VertexNames.splitDescription(version.raw?["versionDescription"]?.stringValue).provenance
+        else { return nil }
+        let labels = version.raw.map(VertexMapping.labels) ?? version.tags
+        guard labels[VertexNames.copyIDLabel] == provenance.copyID else { return nil }
+        if let hash = labels[VertexNames.sourceLabel], hash != VertexNames.sourceHash(provenance.source) { return nil }
+        return provenance
+    }
+
+    /// Maps tags onto labels (``VertexNames/labelKey(for:)``; a key that cannot be mapped, a value that is not
+    /// a valid label value, a key that collides with another tag's or with a provenance label is dropped with
+    /// the reason; at most 64 labels, in key order). Blocks without a serving image or a `gs://` artifact.
+    public func prepare(_ new: NewVersion) -> PreparedVersion {
+        var adjusted = new
+        var dropped: [String: String] = [:]
+        var labels: [String: String] = [:]
+        let reserved = new.provenance.map(VertexNames.provenanceLabels) ?? [:]
+        let room = VertexNames.maxLabels - reserved.count
+        for (key, value) in new.tags.sorted(by: { $0.key < $1.key }) {
+            guard let label = VertexNames.labelKey(for: key) else {
+                dropped[key] = "Vertex label keys are at most 64 characters"
+                continue
+            }
+            guard VertexNames.isValidLabelValue(value) else {
+                dropped[key] = "Vertex label values are at most 64 lowercase letters, digits, _ and -"
+                continue
+            }
+            if reserved[label] != nil {
+                dropped[key] = "the label '\(label)' holds ModelGate's provenance of this copy"
+            } else if labels[label] != nil {
+                dropped[key] = "another tag already maps to the Vertex label '\(label)'"
+            } else if labels.count >= room {
+                dropped[key] = "Vertex keeps at most \(VertexNames.maxLabels) labels"
+            } else {
+                labels[label] = value
+            }
+        }
+        adjusted.tags = labels
+        let blocker = containerImage == nil ? Self.noServingImage(registry: registry) : schemeBlocker(new)
+        return PreparedVersion(version: adjusted, droppedTags: dropped, blocker: blocker)
     }
 
     /// `:deleteVersion`, polled until done.

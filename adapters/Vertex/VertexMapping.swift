@@ -41,7 +41,8 @@ public enum VertexMapping {
 
     /// A normalized version from a `:listVersions` entry or `get`: `versionId`, `versionAliases` exactly as
     /// reported (`default` included, sorted), `labels` → tags, `artifactUri` → source URI, `trainingPipeline`
-    /// → run (else `pipelineJob`), `versionDescription`, `versionCreateTime`/`versionUpdateTime`.
+    /// → run (else `pipelineJob`), `versionDescription` without ModelGate's provenance line (`raw` keeps it),
+    /// `versionCreateTime`/`versionUpdateTime`.
     /// Vertex has no status or stage: a listed version is `ready`, lifecycle `none`.
     public static func version(_ json: JSONValue, model: String, registry: String) throws(DecodingError) -> ModelVersion {
         guard let versionID = string(json, "versionId") else {
@@ -51,7 +52,7 @@ public enum VertexMapping {
         let pipeline = string(json, "trainingPipeline") ?? string(json, "pipelineJob")
         return ModelVersion(
             registry: registry, kind: .vertex, model: model, version: versionID,
-            description: string(json, "versionDescription"), status: .ready, lifecycle: .none, lifecycleRaw: nil,
+            description: VertexNames.splitDescription(string(json, "versionDescription")).description, status: .ready, lifecycle: .none, lifecycleRaw: nil,
             aliases: Array(Set(aliases)).sorted(), tags: labels(json), sourceURI: string(json, "artifactUri"),
             artifactDigest: nil, run: pipeline.map { RunReference(id: $0, uri: nil) }, metrics: [:],
             createdAt: time(json, "versionCreateTime"), updatedAt: time(json, "versionUpdateTime"), createdBy: nil,

@@ -233,6 +233,11 @@ public struct WandBAdapter: RegistryAdapter {
     /// into collection `model` (`LinkArtifact`), then writes `description` and `tags` (`UpdateArtifact`: they
     /// belong to the artifact, so its source collection sees them too) and reads the version back.
     /// Anything else "needs upload", which ModelGate does not do.
+    ///
+    /// With `new.provenance`, the artifact's `metadata` gets the key `modelgate` (``provenanceMetadata(_:)``,
+    /// merged into the metadata it has) in one `UpdateArtifact` together with `description` and `tags`, sent
+    /// BEFORE the link: the version exists only once it carries its provenance. Metadata belongs to the
+    /// artifact, so every membership of it (the source's too) shows the key; ``provenance(of:)`` tells them apart.
     public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
         let operation = "GraphQL LinkArtifact"
         let tagNames = try Self.tagNames(new.tags, registry: registry, operation: operation)
@@ -251,6 +256,23 @@ public struct WandBAdapter: RegistryAdapter {
                 operation,
                 "needs upload: the artifact '\(source)' was not found in W&B; ModelGate does not upload artifacts")
         }
+        var update: [String: JSONValue] = ["artifactID": .string(artifactID)]
+        if let description = new.description { update["description"] = .string(description) }
+        if !tagNames.isEmpty { update["tagsToAdd"] = .array(tagNames.map { ["tagName": .string($0)] }) }
+        if let provenance = new.provenance {
+            var metadata: [String: JSONValue] = [:]
+            if let text = WandBMapping.string(sourceMember["artifact"], "metadata") {
+                guard let object = (try? JSONValue.parse(Data(text.utf8)))?.objectValue else {
+                    throw RegistryError(
+                        code: .malformedPayload, registry: registry, operation: "GraphQL ArtifactMembershipByName",
+                        message: "the metadata of artifact '\(source)' is not a JSON object, so provenance cannot be added")
+                }
+                metadata = object
+            }
+            metadata[Self.provenanceMetadataKey] = Self.provenanceMetadata(provenance)
+            update["metadata"] = .string(JSONValue.object(metadata).jsonString())
+            _ = try await client.execute("UpdateArtifact", variables: ["input": .object(update)])
+        }
         let org = try await organization()
         let data = try await client.execute(
             "LinkArtifact",
@@ -265,11 +287,8 @@ public struct WandBAdapter: RegistryAdapter {
                 code: .malformedPayload, registry: registry, operation: operation,
                 message: "LinkArtifact answered without a versionIndex")
         }
-        if new.description != nil || !tagNames.isEmpty {
-            var input: [String: JSONValue] = ["artifactID": .string(artifactID)]
-            if let description = new.description { input["description"] = .string(description) }
-            if !tagNames.isEmpty { input["tagsToAdd"] = .array(tagNames.map { ["tagName": .string($0)] }) }
-            _ = try await client.execute("UpdateArtifact", variables: ["input": .object(input)])
+        if new.provenance == nil, update.count > 1 {
+            _ = try await client.execute("UpdateArtifact", variables: ["input": .object(update)])
         }
         let version = WandBMapping.versionName(index)
         guard let created = try await self.version(model: new.model, version: version) else {
@@ -357,5 +376,75 @@ public struct WandBAdapter: RegistryAdapter {
     /// W&B has no stages.
     public func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws {
         throw unsupported("setLifecycle", "W&B registry versions have no stage or approval status; use aliases or tags instead")
+    }
+
+    // MARK: - Migration
+
+    /// The artifact metadata key holding ModelGate's provenance.
+    public static let provenanceMetadataKey = "modelgate"
+
+    /// `{"source": …, "source_version": …, "copy_id": …, "digest": …}` (`digest` only when known).
+    public static func provenanceMetadata(_ provenance: Provenance) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "source": .string(provenance.source), "source_version": .string(provenance.sourceVersion),
+            "copy_id": .string(provenance.copyID),
+        ]
+        if let digest = provenance.digest { object["digest"] = .string(digest) }
+        return .object(object)
+    }
+
+    /// Reads the `modelgate` key of the artifact's metadata in the version's raw membership. Because metadata is
+    /// shared by every membership of the artifact, the provenance counts only for the membership it was written
+    /// for: when its source parses, its copy id must be the one of a copy into this registry's collection
+    /// `version.model`; otherwise nil.
+    public func provenance(of version: ModelVersion) -> Provenance? {
+        guard let text = WandBMapping.string(version.raw?["artifact"], "metadata"),
+            let node = (try? JSONValue.parse(Data(text.utf8)))?[Self.provenanceMetadataKey],
+            let source = node["source"]?.stringValue, let copyID = node["copy_id"]?.stringValue
+        else { return nil }
+        var tags = [Provenance.sourceKey: source, Provenance.copyIDKey: copyID]
+        tags[Provenance.sourceVersionKey] = node["source_version"]?.stringValue
+        tags[Provenance.digestKey] = node["digest"]?.stringValue
+        guard let provenance = Provenance(tags: tags) else { return nil }
+        if let ref = provenance.sourceRef,
+            Provenance.copyID(source: ref, targetRegistry: registry, targetModel: version.model) != copyID
+        {
+            return nil
+        }
+        return provenance
+    }
+
+    /// A source that is not a `wandb-artifact://` URI "needs upload" (a blocker). W&B tags are names without
+    /// values: a tag with a non-empty value, or whose name breaks W&B's tag rule (words of letters, digits, `-`
+    /// and `_` separated by single spaces, at most 128 characters), is dropped with the reason.
+    public func prepare(_ new: NewVersion) -> PreparedVersion {
+        var adjusted = new
+        var dropped: [String: String] = [:]
+        var kept: [String: String] = [:]
+        for (key, value) in new.tags {
+            if !value.isEmpty {
+                dropped[key] = "W&B tags are names without values (the value '\(value.prefix(40))' cannot be kept)"
+            } else if !Self.isValidTagName(key) {
+                dropped[key] = "W&B tag names are words of letters, digits, - and _ separated by single spaces (at most 128)"
+            } else {
+                kept[key] = value
+            }
+        }
+        adjusted.tags = kept
+        var blocker: String?
+        if new.sourceURI.flatMap(WandBMapping.parseArtifactURI) == nil {
+            blocker = "needs upload: the source (\(new.sourceURI.map { "'\($0)'" } ?? "none")) is not an artifact already "
+                + "in W&B (wandb-artifact://ENTITY/PROJECT/NAME:VERSION); ModelGate links existing artifacts but does "
+                + "not upload manifests and files"
+        }
+        return PreparedVersion(version: adjusted, droppedTags: dropped, blocker: blocker)
+    }
+
+    /// W&B's tag rule: words of letters, digits, `-` and `_`, separated by single spaces, at most 128 characters.
+    public static func isValidTagName(_ tag: String) -> Bool {
+        guard !tag.isEmpty, tag.count <= 128 else { return false }
+        return tag.split(separator: " ", omittingEmptySubsequences: false).allSatisfy { word in
+            !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        }
     }
 }

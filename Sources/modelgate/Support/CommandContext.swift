@@ -48,7 +48,8 @@ struct CommandContext {
     func connector() -> RegistryConnector {
         var logger = Logger(label: "modelgate.transport")
         logger.logLevel = options.verbose ? .debug : .warning
-        return RegistryConnector(environment: environment, logger: logger)
+        return RegistryConnector(
+            environment: environment, logger: logger, servingImages: config?.conflicts.servingImage ?? [:])
     }
 }
 
