@@ -213,6 +213,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "ModelGateConfigTests", dependencies: ["ModelGateConfig", "ModelGateCore"], swiftSettings: strict),
         .testTarget(
+            name: "MigrationTests",
+            dependencies: [
+                "ModelGateServices", "ModelGateRegistries", "ModelGateConfig", "ModelGateSimulators", "ModelGateCatalog",
+                "ModelGateAdapterKit", "ModelGateCore", "ModelGateTransport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "ModelGateCLITests",
             dependencies: ["modelgate", "ModelGateCore", "ModelGateCatalog"],
             swiftSettings: strict),
