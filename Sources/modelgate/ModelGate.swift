@@ -12,6 +12,6 @@ struct ModelGate: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RegistriesCommand.self, SyncCommand.self, ModelsCommand.self, VersionsCommand.self, ShowCommand.self,
-            HistoryCommand.self, RequestCommand.self,
+            HistoryCommand.self, RequestCommand.self, ExportCommand.self,
         ])
 }
