@@ -178,6 +178,7 @@ let package = Package(
                 "ModelGateServices", "ModelGateCatalog", "ModelGateAdapterKit", "ModelGateConfig", "ModelGateCore",
                 "MLflowAdapter", "ModelGateTransport",
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "VertexAdapterTests",

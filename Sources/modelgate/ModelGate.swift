@@ -7,11 +7,13 @@ struct ModelGate: AsyncParsableCommand {
         abstract: "A federated model-registry gateway: one catalog of every model version across registries.",
         discussion: """
             Global options go after the command: --config PATH, --catalog PATH, --output table|json, --verbose, \
-            --quiet. Exit codes: 0 ok, 1 error, 64 usage error.
+            --quiet. Exit codes: 0 ok, 1 error, 2 changes or conflicts (migrate plan, import --plan) or a refusal \
+            (migrate apply, import), 64 usage error.
             """,
         version: "0.1.0",
         subcommands: [
             RegistriesCommand.self, SyncCommand.self, ModelsCommand.self, VersionsCommand.self, ShowCommand.self,
-            HistoryCommand.self, ConflictsCommand.self, MigrateCommand.self, RequestCommand.self,
+            HistoryCommand.self, ConflictsCommand.self, MigrateCommand.self, ExportCommand.self, ImportCommand.self,
+            RequestCommand.self,
         ])
 }
