@@ -150,7 +150,22 @@ public struct MLflowAdapter: RegistryAdapter {
             return PreparedVersion(
                 version: new, blocker: "MLflow needs a source URI for a new version and the source has none")
         }
+        // The server refuses a local path unless it lies in the artifact directory of a run on this server
+        // (INVALID_PARAMETER_VALUE "Invalid model version source"); a copy's run lives elsewhere.
+        if source.hasPrefix("/") || source.hasPrefix("file:") {
+            return PreparedVersion(
+                version: new,
+                blocker: "MLflow refuses the local path '\(source)' as the source of a new version (it must lie in a run "
+                    + "of this server); copy the files and pass --artifact-map \(Self.pathPrefix(source))=s3://BUCKET/…")
+        }
         return PreparedVersion(version: new, blocker: schemeBlocker(new))
+    }
+
+    /// The first two path components of a local source, as a suggestion for `--artifact-map`.
+    static func pathPrefix(_ source: String) -> String {
+        let path = source.hasPrefix("file://") ? String(source.dropFirst(7)) : source
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).prefix(2)
+        return "/" + parts.joined(separator: "/") + "/"
     }
 
     /// `registered-models/get` (with its aliases) plus `model-versions/search` filtered by the name, mapped as

@@ -68,7 +68,7 @@ public struct ImportPlanner: Sendable {
             let planner = MigrationPlanner(
                 source: SnapshotSource(registry: registry, kind: kind, snapshots: snapshots), target: target,
                 options: options, tagOwners: tagOwners)
-            let plan = try await planner.plan()
+            let plan = try await planner.plan(model: model)
             actions += plan.actions
             conflicts += plan.conflicts
             skips += plan.skips

@@ -213,7 +213,8 @@ enum PlanText {
     static func render(_ plan: MigrationPlan) -> String {
         var lines = ["Migration plan \(plan.id): \(plan.from) → \(plan.to)"]
         for (source, target) in plan.names.sorted(by: { $0.key < $1.key }) {
-            lines.append("  name: \(source) → \(target) (\(plan.to)'s naming rules)")
+            let why = plan.options.rename != nil ? "--rename" : "\(plan.to)'s naming rules"
+            lines.append("  name: \(source) → \(target) (\(why))")
         }
         for action in plan.actions { lines.append("  " + MigrationApplier.describe(action)) }
         if !plan.conflicts.isEmpty {
