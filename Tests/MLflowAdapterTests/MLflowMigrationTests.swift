@@ -73,6 +73,18 @@ import Testing
         #expect(adapter.capabilities.artifactSchemes.isEmpty)
     }
 
+    @Test func prepareBlocksWhatTheServerRefusesWithAHint() {
+        let adapter = makeAdapter(FakeTransport(routes: [:]))
+        let local = adapter.prepare(NewVersion(model: "m", sourceURI: "/opt/mlflow/mlruns/1/abc/artifacts/model"))
+        #expect(local.blocker?.contains("--artifact-map /opt/mlflow/=") == true)
+        for uri in ["https://store.example.com/m/1", "HTTP://h/m", "ftp://h/m", "mlflow-artifacts://other:5000/x"] {
+            #expect(adapter.prepare(NewVersion(model: "m", sourceURI: uri)).blocker?.contains("MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES") == true, "\(uri)")
+        }
+        for uri in ["s3://b/m", "gs://b/m", "mlflow-artifacts:/1/abc/artifacts", "runs:/abc/model", "azureml://x/y"] {
+            #expect(adapter.prepare(NewVersion(model: "m", sourceURI: uri)).blocker == nil, "\(uri)")
+        }
+    }
+
     @Test func snapshotReadsOneModelAsTheListingDoes() async throws {
         let transport = FakeTransport(routes: transcriptRoutes())
         let adapter = makeAdapter(transport)

@@ -158,7 +158,29 @@ public struct MLflowAdapter: RegistryAdapter {
                 blocker: "MLflow refuses the local path '\(source)' as the source of a new version (it must lie in a run "
                     + "of this server); copy the files and pass --artifact-map \(Self.pathPrefix(source))=s3://BUCKET/…")
         }
+        if let scheme = Self.hostAddressedScheme(source) {
+            return PreparedVersion(
+                version: new,
+                blocker: "MLflow 3 refuses '\(scheme)' sources that name another host unless the server allows the scheme "
+                    + "(MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES); replicate the files and pass --artifact-map "
+                    + "\(scheme)://…=s3://BUCKET/…")
+        }
         return PreparedVersion(version: new, blocker: schemeBlocker(new))
+    }
+
+    /// Schemes whose URIs make the MLflow server connect to the host they name; MLflow 3 refuses them as model
+    /// version sources by default (`mlflow/store/artifact/host_policy.py`). `mlflow-artifacts:/path` without a
+    /// host is the server's own store and is fine.
+    static let hostAddressedSchemes: Set<String> = [
+        "ftp", "sftp", "hdfs", "viewfs", "http", "https", "mlflow-artifacts", "r2", "b2", "abfss",
+    ]
+
+    static func hostAddressedScheme(_ source: String) -> String? {
+        guard let colon = source.firstIndex(of: ":") else { return nil }
+        let scheme = source[..<colon].lowercased()
+        guard hostAddressedSchemes.contains(scheme) else { return nil }
+        if scheme == "mlflow-artifacts", !source.dropFirst(scheme.count).hasPrefix("://") { return nil }
+        return scheme
     }
 
     /// The first two path components of a local source, as a suggestion for `--artifact-map`.
