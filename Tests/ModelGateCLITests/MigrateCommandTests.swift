@@ -152,7 +152,10 @@ struct MigrateCommandTests {
         #expect(try run("conflicts", "show", id).stdout.contains("Resolve: modelgate conflicts resolve \(id)"))
         #expect(try run("conflicts", "resolve", id).status == 64)
 
-        let resolved = try run("conflicts", "resolve", id, "--take", "prod")
+        // The config names the model's source of truth: resolve takes its value without being told.
+        let config = try String(contentsOf: cli.directory.appendingPathComponent("modelgate.yaml"), encoding: .utf8)
+        try cli.writeConfig(config + "\nconflicts:\n  source_of_truth: {\(model): prod}\n")
+        let resolved = try run("conflicts", "resolve", id)
         #expect(resolved.status == 0, "\(resolved.stderr)")
         #expect(resolved.stdout.contains("resolved: took prod's value '0.91'"))
         #expect(try versions("dr", model).first?["tags"]?["auc"]?.stringValue == "0.91")

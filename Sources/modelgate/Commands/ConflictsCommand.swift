@@ -85,16 +85,39 @@ struct ConflictsResolveCommand: AsyncParsableCommand {
 
     func validate() throws {
         let given = [take != nil, keepTarget, value != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --take REGISTRY, --keep-target, --value V") }
+        guard given <= 1 else { throw ValidationError("give one of --take REGISTRY, --keep-target, --value V") }
+    }
+
+    /// The explicit choice, else the `conflicts.source_of_truth` registry of the conflict's model (or its source's).
+    func choice(for conflict: CatalogConflict?, catalog: CatalogDatabase, config: ModelGateConfig?) async throws
+        -> ConflictChoice
+    {
+        if let take { return .take(take) }
+        if let value { return .value(value) }
+        if keepTarget { return .keepTarget }
+        if let conflict, let truth = config?.conflicts.sourceOfTruth, !truth.isEmpty {
+            var names = [conflict.model]
+            if let version = conflict.version,
+                let entry = try await catalog.versionMap(
+                    target: VersionRef(registry: conflict.registry, model: conflict.model, version: version))
+            {
+                names.append(entry.source.model)
+            }
+            for name in names {
+                if let registry = truth[name], conflict.values[registry] != nil { return .take(registry) }
+            }
+        }
+        throw ValidationError(
+            "give one of --take REGISTRY, --keep-target, --value V (or name the model's registry under "
+                + "conflicts.source_of_truth in the config)")
     }
 
     func run() async throws {
         try await reportingErrors {
             let context = try CommandContext(global)
             let catalog = try context.openCatalog()
-            let choice: ConflictChoice =
-                if let take { .take(take) } else if let value { .value(value) } else { .keepTarget }
             let config = context.config
+            let choice = try await choice(for: try await catalog.conflict(id: id), catalog: catalog, config: config)
             let connector = context.connector()
             let resolver = ConflictResolver(catalog: catalog) { name in
                 guard let config else {
