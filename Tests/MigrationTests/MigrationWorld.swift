@@ -63,9 +63,10 @@ final class MigrationWorld: Sendable {
                 """
         }
         yaml += cloud.registriesYAML()
+        let smImage = Peers.motoURL == nil ? "" : "sm: \"\(sageMakerImage)\", "
         yaml += """
             conflicts:
-              serving_image: {sm: "\(sageMakerImage)", vertex: "\(vertexImage)"}
+              serving_image: {\(smImage)vertex: "\(vertexImage)"}
 
             """
         var environment = cloud.environment

@@ -1,6 +1,7 @@
 import Foundation
 import ModelGateAdapterKit
 import ModelGateCore
+import ModelGateServices
 import Synchronization
 
 /// A registry held in memory, for the migration planner's own logic (the adapters' write paths are tested
@@ -170,18 +171,11 @@ final class MemoryRegistry: RegistryAdapter, Sendable {
     }
 }
 
-/// What the memory registry stores when asked for a lifecycle: DESIGN §5's native word, read back as the kind reads it.
+/// What the memory registry stores when asked for a lifecycle: DESIGN §5's native word (the planner's own
+/// mapping, whose words the tests spell out), read back as the kind reads it.
 enum LifecycleRaw {
     static func of(_ lifecycle: Lifecycle, _ kind: RegistryKind) -> String? {
-        switch (kind, lifecycle) {
-        case (.mlflow, .production): "Production"
-        case (.mlflow, .staging), (.mlflow, .approved): "Staging"
-        case (.mlflow, .rejected), (.mlflow, .archived): "Archived"
-        case (.sagemaker, .production), (.sagemaker, .approved): "Approved"
-        case (.sagemaker, .staging), (.sagemaker, .pendingApproval): "PendingManualApproval"
-        case (.sagemaker, .rejected): "Rejected"
-        default: nil
-        }
+        LifecycleMapping.targetRaw(lifecycle, kind: kind)
     }
 
     static func normalized(_ raw: String?, _ kind: RegistryKind) -> Lifecycle {

@@ -1,3 +1,4 @@
+import ModelGateAdapterKit
 import ModelGateSigning
 
 /// Azure ML's name rules and the mapping of other registries' model names and versions onto them.
@@ -28,22 +29,9 @@ public enum AzureMLNames {
     /// The container name for a model called `name` elsewhere (see the type's documentation).
     public static func modelName(for name: String) -> String {
         if isValidModelName(name) { return name }
-        var sanitized = ""
-        var pendingHyphen = false
-        for scalar in name.unicodeScalars {
-            let keep = scalar.isASCII && (isAlphanumeric(UInt8(scalar.value)) || scalar == "_")
-            if keep {
-                if pendingHyphen, !sanitized.isEmpty { sanitized.append("-") }
-                pendingHyphen = false
-                if sanitized.isEmpty, scalar == "_" { continue }
-                sanitized.unicodeScalars.append(scalar)
-            } else {
-                pendingHyphen = true
-            }
-        }
-        let suffix = String(Hex.encode(Digest.sha256(name)).prefix(8))
-        let base = String(sanitized.prefix(maxNameLength - suffix.count - 1))
-        return base.isEmpty ? "m-\(suffix)" : "\(base)-\(suffix)"
+        return NameMapping.mapped(
+            name, maxLength: maxNameLength,
+            keep: { $0.isASCII && (isAlphanumeric(UInt8($0.value)) || $0 == "_") }, dropLeading: { $0 == "_" })
     }
 
     /// Whether ModelGate keeps `version` as an Azure ML version name (see the type's documentation).

@@ -1,3 +1,4 @@
+import ModelGateAdapterKit
 import ModelGateSigning
 
 /// SageMaker's name rules and the mapping of other registries' model names onto them.
@@ -28,21 +29,7 @@ public enum SageMakerNames {
     /// The group name for a model called `name` elsewhere (see the type's documentation).
     public static func groupName(for name: String) -> String {
         if isValidGroupName(name) { return name }
-        var sanitized = ""
-        var pendingHyphen = false
-        for scalar in name.unicodeScalars {
-            if scalar.isASCII, isAlphanumeric(UInt8(scalar.value)) {
-                if pendingHyphen, !sanitized.isEmpty { sanitized.append("-") }
-                pendingHyphen = false
-                sanitized.unicodeScalars.append(scalar)
-            } else {
-                pendingHyphen = true
-            }
-        }
-        let suffix = String(Hex.encode(Digest.sha256(name)).prefix(8))
-        var base = String(sanitized.prefix(maxGroupNameLength - suffix.count - 1))
-        while base.hasSuffix("-") { base.removeLast() }
-        return base.isEmpty ? "m-\(suffix)" : "\(base)-\(suffix)"
+        return NameMapping.mapped(name, maxLength: maxGroupNameLength) { $0.isASCII && isAlphanumeric(UInt8($0.value)) }
     }
 
     /// Whether `text` fits SageMaker's tag value rule (`[\p{L}\p{Z}\p{N}_.:/=+\-@]*`, at most 256 characters).

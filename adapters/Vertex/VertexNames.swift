@@ -46,21 +46,9 @@ public enum VertexNames {
     /// The model id for a model called `name` elsewhere (see the type's documentation).
     public static func modelID(for name: String) -> String {
         if isValidModelID(name) { return name }
-        var sanitized = ""
-        var pendingHyphen = false
-        for scalar in name.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || isDigit(scalar) || scalar == "_" {
-                if sanitized.isEmpty, isDigit(scalar) { continue }
-                if pendingHyphen, !sanitized.isEmpty { sanitized.append("-") }
-                pendingHyphen = false
-                sanitized.unicodeScalars.append(scalar)
-            } else {
-                pendingHyphen = true
-            }
-        }
-        let suffix = String(Hex.encode(Digest.sha256(name)).prefix(8))
-        let base = String(sanitized.prefix(maxModelIDLength - suffix.count - 1))
-        return base.isEmpty ? "m-\(suffix)" : "\(base)-\(suffix)"
+        return NameMapping.mapped(
+            name, walking: name.lowercased(), maxLength: maxModelIDLength, keep: { ("a"..."z").contains($0) || isDigit($0) || $0 == "_" },
+            dropLeading: isDigit)
     }
 
     // MARK: Labels

@@ -27,27 +27,14 @@ struct ImportCommand: AsyncParsableCommand {
             """)
     var fromRegistry: String?
     @Option(help: "Only this model.") var model: String?
-    @Option(help: "Target model name (with --model).") var rename: String?
-    @Flag(help: "Copy aliases (set where absent or already on the copy; else a conflict).") var copyAliases = false
-    @Flag(help: "Map the lifecycle onto the target's.") var carryLifecycle = false
-    @Option(help: "Rewrite artifact URIs: FROM_PREFIX=TO_PREFIX (repeatable).") var artifactMap: [String] = []
-    @Flag(help: "Take the bundle's side in tag and alias conflicts.") var force = false
+    @OptionGroup var copy: CopyFlags
     @OptionGroup var global: GlobalOptions
 
-    func options() throws -> MigrationOptions {
-        let rewrites = try artifactMap.map { text in
-            guard let rule = ArtifactRewrite(parsing: text) else {
-                throw ValidationError("--artifact-map expects FROM_PREFIX=TO_PREFIX, got '\(text)'")
-            }
-            return rule
-        }
-        return MigrationOptions(
-            rename: rename, copyAliases: copyAliases, carryLifecycle: carryLifecycle, artifactMap: rewrites, force: force)
-    }
+    func options() throws -> MigrationOptions { try copy.options() }
 
     func validate() throws {
         _ = try options()
-        if rename != nil, model == nil { throw ValidationError("--rename needs --model") }
+        if copy.rename != nil, model == nil { throw ValidationError("--rename needs --model") }
     }
 
     func run() async throws {

@@ -20,10 +20,8 @@ struct MigrateCommand: AsyncParsableCommand {
         subcommands: [MigratePlanCommand.self, MigrateApplyCommand.self])
 }
 
-/// The flags `plan` takes and `apply` accepts instead of a plan file.
-struct MigrationFlags: ParsableArguments {
-    @Option(help: "REGISTRY[:MODEL[@VERSION]] to copy from.") var from: String?
-    @Option(help: "The registry to copy into.") var to: String?
+/// How to copy: the options `migrate` and `import` share.
+struct CopyFlags: ParsableArguments {
     @Option(help: "Target model name (single-model migrations).") var rename: String?
     @Flag(help: "Copy aliases: set where absent or already on the copy; else a conflict.") var copyAliases = false
     @Flag(help: "Map the source lifecycle onto the target's (production → Approved in SageMaker, …).")
@@ -32,9 +30,7 @@ struct MigrationFlags: ParsableArguments {
     var artifactMap: [String] = []
     @Flag(help: "Take the source's side in tag and alias conflicts (moves aliases; logs old and new).") var force = false
 
-    var anyGiven: Bool {
-        from != nil || to != nil || rename != nil || copyAliases || carryLifecycle || !artifactMap.isEmpty || force
-    }
+    var anyGiven: Bool { rename != nil || copyAliases || carryLifecycle || !artifactMap.isEmpty || force }
 
     func options() throws -> MigrationOptions {
         let rewrites = try artifactMap.map { text in
@@ -46,6 +42,17 @@ struct MigrationFlags: ParsableArguments {
         return MigrationOptions(
             rename: rename, copyAliases: copyAliases, carryLifecycle: carryLifecycle, artifactMap: rewrites, force: force)
     }
+}
+
+/// The flags `plan` takes and `apply` accepts instead of a plan file.
+struct MigrationFlags: ParsableArguments {
+    @Option(help: "REGISTRY[:MODEL[@VERSION]] to copy from.") var from: String?
+    @Option(help: "The registry to copy into.") var to: String?
+    @OptionGroup var copy: CopyFlags
+
+    var anyGiven: Bool { from != nil || to != nil || copy.anyGiven }
+
+    func options() throws -> MigrationOptions { try copy.options() }
 
     func endpoints() throws -> (from: VersionRef, to: String) {
         guard let from, let to else { throw ValidationError("--from REGISTRY[:MODEL[@VERSION]] and --to REGISTRY are required") }
