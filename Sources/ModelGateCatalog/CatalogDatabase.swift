@@ -76,3 +76,10 @@ public struct CatalogDatabase: Sendable {
         return migrator
     }
 }
+
+extension CatalogDatabase {
+    /// `PRAGMA integrity_check`: `["ok"]` for a sound database file, else SQLite's list of problems.
+    public func integrityCheck() async throws -> [String] {
+        try await writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}
