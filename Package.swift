@@ -216,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "MigrationTests",
             dependencies: [
-                "ModelGateServices", "ModelGateRegistries", "ModelGateConfig", "ModelGateSimulators", "ModelGateCatalog",
+                "modelgate", "ModelGateServices", "ModelGateRegistries", "ModelGateConfig", "ModelGateSimulators", "ModelGateCatalog",
                 "ModelGateAdapterKit", "ModelGateCore", "ModelGateTransport",
             ],
             swiftSettings: strict),
