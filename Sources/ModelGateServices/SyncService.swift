@@ -140,9 +140,22 @@ public struct SyncService: Sendable {
                 guard seenModels.insert(snapshot.model.name).inserted else { continue }
                 catalogPage.models.append(snapshot.model)
                 let firstVersion = catalogPage.versions.count
+                var inSnapshot: Set<String> = []
                 for version in snapshot.versions {
                     // A version is seen even when it is rejected below: it exists, so it must not be tombstoned.
                     seen.insert(CatalogVersionKey(model: version.model, version: version.version))
+                    guard inSnapshot.insert(version.version).inserted else {
+                        catalogPage.errors.append(
+                            .init(model: version.model, version: version.version,
+                                message: "listed twice with different contents; the first one is kept"))
+                        continue
+                    }
+                    if version.model != snapshot.model.name {
+                        catalogPage.errors.append(
+                            .init(model: snapshot.model.name, version: version.version,
+                                message: "the registry listed it under '\(snapshot.model.name)' but it names model '\(version.model)'"))
+                        continue
+                    }
                     if let problem = limits.problem(with: version) {
                         catalogPage.errors.append(.init(model: version.model, version: version.version, message: problem))
                         continue
@@ -212,6 +225,10 @@ public struct SyncLimits: Sendable {
     public var maxTagValueBytes: Int
     public var maxTags: Int
     public var maxRawBytes: Int
+    /// Version strings longer than this are refused (no registry makes them).
+    public var maxIdentifierBytes = 1024
+    /// Registry timestamps outside this range are refused as absurd.
+    public var plausibleTimes = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 7_258_118_400)
 
     public init(maxDescriptionBytes: Int = 1 << 20, maxTagValueBytes: Int = 1 << 16, maxTags: Int = 1000, maxRawBytes: Int = 4 << 20) {
         self.maxDescriptionBytes = maxDescriptionBytes
@@ -224,6 +241,14 @@ public struct SyncLimits: Sendable {
     public func problem(with version: ModelVersion) -> String? {
         if version.model.isEmpty { return "the version has an empty model name" }
         if version.version.isEmpty { return "the version has an empty version string" }
+        if version.version.utf8.count > maxIdentifierBytes {
+            return "the version string is \(version.version.utf8.count) bytes; the limit is \(maxIdentifierBytes)"
+        }
+        for (field, date) in [("created_at", version.createdAt), ("updated_at", version.updatedAt)] {
+            if let date, !plausibleTimes.contains(date) {
+                return "\(field) \(Timestamp.format(date)) is not a plausible time (before 1970 or after 2200)"
+            }
+        }
         if let description = version.description, description.utf8.count > maxDescriptionBytes {
             return "description is \(description.utf8.count) bytes; the limit is \(maxDescriptionBytes)"
         }

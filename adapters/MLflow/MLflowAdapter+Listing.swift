@@ -69,7 +69,15 @@ extension MLflowAdapter {
 
         var errors: [ObjectError] = []
         var wires: [MLflowModelVersion] = []
-        for raw in try await client.allModelVersions(name: model.name, pageSize: versionPageSize) {
+        let rawVersions: [JSONValue]
+        do {
+            rawVersions = try await client.allModelVersions(name: model.name, pageSize: versionPageSize)
+        } catch let error as RegistryError where error.code == .malformedPayload {
+            // An answer that is not MLflow's JSON (an HTML error page with 200, a body that is not UTF-8, nesting
+            // too deep to read) fails this model alone; the rest of the page is kept.
+            return .failed(ObjectError(model: model.name, version: nil, message: error.description))
+        }
+        for raw in rawVersions {
             do {
                 wires.append(try MLflowModelVersion(json: raw))
             } catch {

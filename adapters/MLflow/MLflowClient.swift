@@ -132,7 +132,7 @@ public struct MLflowClient: Sendable {
     public func allModelVersions(name: String, pageSize: Int) async throws -> [JSONValue] {
         let filter = Self.nameFilter(name)
         var items: [JSONValue] = []
-        var seen: Set<String> = []
+        var seen: [String: [JSONValue]] = [:]
         var seenTokens: Set<String> = []
         var token: String?
         repeat {
@@ -142,8 +142,12 @@ public struct MLflowClient: Sendable {
             for item in page.items {
                 // Another model matched by a LIKE filter: skip. A missing/odd name stays (it is reported later).
                 if let itemName = item["name"]?.stringValue, itemName != name { continue }
+                // An identical repeat is an offset page shifting under a concurrent write: dropped. The same version
+                // with other contents is kept, and the sync reports it as a duplicate.
                 let key = MLflowModelVersion.versionHint(item) ?? "raw:" + item.jsonString()
-                if seen.insert(key).inserted { items.append(item) }
+                if seen[key]?.contains(item) == true { continue }
+                seen[key, default: []].append(item)
+                items.append(item)
             }
             token = page.nextPageToken
             if let current = token, !seenTokens.insert(current).inserted {
