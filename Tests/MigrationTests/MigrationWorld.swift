@@ -63,9 +63,11 @@ final class MigrationWorld: Sendable {
                 """
         }
         yaml += cloud.registriesYAML()
+        // Serving images only for configured registries (the config refuses an unknown name, e.g. `sm` without moto).
+        let images = (Peers.motoURL != nil ? ["sm: \"\(sageMakerImage)\""] : []) + ["vertex: \"\(vertexImage)\""]
         yaml += """
             conflicts:
-              serving_image: {sm: "\(sageMakerImage)", vertex: "\(vertexImage)"}
+              serving_image: {\(images.joined(separator: ", "))}
 
             """
         var environment = cloud.environment
