@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config curl python3-venv)
+APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config curl python3-venv chromium graphviz)
 MLFLOW_PIN="mlflow[auth]==3.17.2"
 MOTO_PIN="moto[server]==5.2.1"
 

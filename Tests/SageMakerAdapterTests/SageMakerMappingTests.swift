@@ -180,8 +180,16 @@ struct SageMakerMappingTests {
         #expect(edges[2].properties == ["sha": "0123abcd", "repository": "https://git.example.com/risk/fraud"])
         #expect(edges.allSatisfy { $0.assertedBy == "sm" && $0.observedAt == observedAt })
 
+        #expect(edges[0].properties == ["project_id": "p-123"])
+
         let bare = try SageMakerModelPackage(
             json: try json(SageMakerFixtures.describeMinimal).setting("MetadataProperties", ["CommitId": "feed"]))
+        #expect(SageMakerMapping.edges(bare, registry: "sm", observedAt: observedAt)[0].properties == [:])
+        let projectOnly = try SageMakerModelPackage(
+            json: try json(SageMakerFixtures.describeMinimal).setting("MetadataProperties", ["ProjectId": "p-9"]))
+        let projectEdges = SageMakerMapping.edges(projectOnly, registry: "sm", observedAt: observedAt)
+        #expect(projectEdges.map(\.relation) == [.versionOf], "a project alone names no run and no commit")
+        #expect(projectEdges[0].properties == ["project_id": "p-9"])
         #expect(
             SageMakerMapping.edges(bare, registry: "sm", observedAt: observedAt).map {
                 "\($0.from) \($0.relation.rawValue) \($0.to)"

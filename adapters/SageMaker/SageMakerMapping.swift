@@ -62,7 +62,8 @@ public enum SageMakerMapping {
     public static func commitNode(_ sha: String) -> String { "commit:\(sha)" }
 
     /// Edges a package asserts:
-    /// - `version_of`: version → model, always;
+    /// - `version_of`: version → model, always (property `project_id` when `MetadataProperties.ProjectId` is set,
+    ///   so the SageMaker project is kept even without `GeneratedBy`);
     /// - `produced_by`: version → `run:R:<GeneratedBy>` when `MetadataProperties.GeneratedBy` is set;
     /// - `built_from`: the run (or the version, without `GeneratedBy`) → `commit:<CommitId>` when
     ///   `MetadataProperties.CommitId` is set (properties `sha`, `repository`);
@@ -73,8 +74,8 @@ public enum SageMakerMapping {
         var edges = [
             LineageEdge(
                 from: node, to: LineageEdge.modelNode(registry, wire.groupName), relation: .versionOf,
-                assertedBy: registry,
-                observedAt: observedAt)
+                assertedBy: registry, observedAt: observedAt,
+                properties: wire.projectID.map { ["project_id": $0] } ?? [:])
         ]
         var producer = node
         if let generatedBy = wire.generatedBy {

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import ModelGateCore
+
+/// Reads the lineage graph and the cross-registry report need: versions by digest, the whole version map,
+/// and changes of one kind across every model.
+extension CatalogDatabase {
+    /// Every live version whose `artifact_digest` is exactly `digest` (equal strings only, DESIGN §2).
+    public func versions(artifactDigest digest: String) async throws -> [ModelVersion] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(VersionSQL.columns) FROM modelVersion v WHERE v.artifactDigest = ? AND v.deleted = 0
+                    ORDER BY v.registryName, v.model, v.versionSort
+                    """,
+                arguments: [digest])
+            return try Self.versions(from: rows, db: db)
+        }
+    }
+
+    /// Every row of the version map (every copy ModelGate made or learnt from provenance), oldest first.
+    public func allVersionMap() async throws -> [VersionMapEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.versionMapColumns) FROM versionMap ORDER BY id").map(
+                Self.versionMapEntry)
+        }
+    }
+
+    /// Change rows of `kind` across every registry and model at or after `since`, oldest first.
+    public func changes(kind: ChangeKind, since: Date) async throws -> [ChangeEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, at, registryName, model, version, field, "before", "after", actor, source FROM change
+                    WHERE kind = ? AND at >= ? ORDER BY at, id
+                    """,
+                arguments: [kind.rawValue, Timestamp.milliseconds(since)]
+            ).map { row in
+                let at: Int64 = row[1]
+                let source: String = row[9]
+                return ChangeEntry(
+                    id: row[0], at: Timestamp.date(milliseconds: at), registry: row[2], model: row[3], version: row[4],
+                    kind: kind, field: row[5], before: row[6], after: row[7], actor: row[8],
+                    source: ChangeSource(rawValue: source) ?? .sync)
+            }
+        }
+    }
+}
