@@ -62,10 +62,15 @@ final class MigrationWorld: Sendable {
 
                 """
         }
-        yaml += cloud.registriesYAML()
+        // The real MLflow server is "mlflow" here; the simulated one gets another name.
+        var names = SimulatedCloud.Names()
+        names.mlflow = "mlflow-sim"
+        yaml += cloud.registriesYAML(names: names)
+        // `sm` exists only with moto running; naming it otherwise is a config error.
+        let smImage = Peers.motoURL != nil ? "sm: \"\(sageMakerImage)\", " : ""
         yaml += """
             conflicts:
-              serving_image: {sm: "\(sageMakerImage)", vertex: "\(vertexImage)"}
+              serving_image: {\(smImage)vertex: "\(vertexImage)"}
 
             """
         var environment = cloud.environment
