@@ -112,7 +112,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["AzureML/README.md", "Vertex/README.md", "GitLab/README.md", "WandB/README.md"],
+            exclude: [
+                "AzureML/README.md", "Vertex/README.md", "GitLab/README.md", "WandB/README.md", "MLflow/README.md",
+                "SageMaker/README.md",
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "modelgate",
@@ -209,6 +212,15 @@ let package = Package(
             name: "ModelGateSimulatorsTests",
             dependencies: [
                 "ModelGateSimulators", "ModelGateTransport", "ModelGateCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        // The same requests against the real peers (mlflow server, moto) and the simulators, compared.
+        .testTarget(
+            name: "SimulatorConformanceTests",
+            dependencies: [
+                "ModelGateSimulators", "ModelGateRegistries", "ModelGateConfig", "ModelGateAdapterKit", "ModelGateCore",
+                "ModelGateTransport", "ModelGateCredentials", "ModelGateSigning", "MLflowAdapter", "SageMakerAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),

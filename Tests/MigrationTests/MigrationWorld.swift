@@ -62,8 +62,12 @@ final class MigrationWorld: Sendable {
 
                 """
         }
-        yaml += cloud.registriesYAML()
-        let smImage = Peers.motoURL == nil ? "" : "sm: \"\(sageMakerImage)\", "
+        // The real MLflow server is "mlflow" here; the simulated one gets another name.
+        var names = SimulatedCloud.Names()
+        names.mlflow = "mlflow-sim"
+        yaml += cloud.registriesYAML(names: names)
+        // `sm` exists only with moto running; naming it otherwise is a config error.
+        let smImage = Peers.motoURL != nil ? "sm: \"\(sageMakerImage)\", " : ""
         yaml += """
             conflicts:
               serving_image: {\(smImage)vertex: "\(vertexImage)"}

@@ -18,6 +18,11 @@ public final class SimulatedCloud: Sendable {
     public static let workspace = "ws-main"
     public static let gitLabProject = "42"
     public static let wandbRegistry = "model"
+    /// The MLflow simulator's basic-auth user.
+    public static let mlflowUser = "admin"
+    public static let sageMakerRegion = "us-east-1"
+    /// Where the SageMaker simulator's `POST /` is mounted on the shared host.
+    public static let sageMakerPath = "/sagemaker"
 
     public let host: SimulatorHost
     public let tokens: TokenRegistry
@@ -27,17 +32,24 @@ public final class SimulatedCloud: Sendable {
     public let azure: AzureMLSimulator
     public let gitLab: GitLabSimulator
     public let wandb: WandBSimulator
+    public let mlflow: MLflowSimulator
+    public let sageMaker: SageMakerSimulator
     /// Where the service-account key file was written.
     public let keyFile: String
     /// The simulators' own (fake) secrets: the Entra client secret, the GitLab token, the W&B API key.
     public let azureSecret: String
     public let gitLabToken: String
     public let wandbKey: String
+    /// The MLflow user's password and the SageMaker key pair.
+    public let mlflowPassword: String
+    public let awsAccessKeyID: String
+    public let awsSecretAccessKey: String
 
     private init(
         host: SimulatorHost, tokens: TokenRegistry, google: GoogleTokenEndpoint, entra: EntraTokenEndpoint,
         vertex: VertexSimulator, azure: AzureMLSimulator, gitLab: GitLabSimulator, wandb: WandBSimulator,
-        keyFile: String, azureSecret: String, gitLabToken: String, wandbKey: String
+        keyFile: String, azureSecret: String, gitLabToken: String, wandbKey: String, mlflow: MLflowSimulator,
+        sageMaker: SageMakerSimulator, mlflowPassword: String, awsAccessKeyID: String, awsSecretAccessKey: String
     ) {
         self.host = host
         self.tokens = tokens
@@ -51,6 +63,11 @@ public final class SimulatedCloud: Sendable {
         self.azureSecret = azureSecret
         self.gitLabToken = gitLabToken
         self.wandbKey = wandbKey
+        self.mlflow = mlflow
+        self.sageMaker = sageMaker
+        self.mlflowPassword = mlflowPassword
+        self.awsAccessKeyID = awsAccessKeyID
+        self.awsSecretAccessKey = awsSecretAccessKey
     }
 
     /// Starts the host on a free 127.0.0.1 port and writes the service-account key file into `directory`.
@@ -76,6 +93,13 @@ public final class SimulatedCloud: Sendable {
         let wandbKey = randomText() + randomText()
         let wandb = WandBSimulator(apiKeys: [wandbKey], faults: FaultInjector(faults))
         wandb.createRegistry(wandbRegistry)
+        let mlflowPassword = "mg-" + randomText()
+        let mlflow = MLflowSimulator(users: [mlflowUser: mlflowPassword], faults: FaultInjector(faults))
+        let awsAccessKeyID = "AKIASIM" + randomText().prefix(13).uppercased()
+        let awsSecretAccessKey = randomText() + randomText().prefix(16)
+        let sageMaker = SageMakerSimulator(
+            keys: [awsAccessKeyID: awsSecretAccessKey], region: sageMakerRegion, pathPrefix: sageMakerPath,
+            faults: FaultInjector(faults))
 
         let router = Router()
         google.addRoutes(to: router)
@@ -84,6 +108,8 @@ public final class SimulatedCloud: Sendable {
         azure.addRoutes(to: router)
         gitLab.addRoutes(to: router)
         wandb.addRoutes(to: router)
+        mlflow.addRoutes(to: router)
+        sageMaker.addRoutes(to: router)
         let host = try await SimulatorHost.start(router)
         google.baseURL = host.baseURL
         entra.baseURL = host.baseURL
@@ -96,7 +122,9 @@ public final class SimulatedCloud: Sendable {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
         return SimulatedCloud(
             host: host, tokens: tokens, google: google, entra: entra, vertex: vertex, azure: azure, gitLab: gitLab,
-            wandb: wandb, keyFile: keyFile, azureSecret: azureSecret, gitLabToken: gitLabToken, wandbKey: wandbKey)
+            wandb: wandb, keyFile: keyFile, azureSecret: azureSecret, gitLabToken: gitLabToken, wandbKey: wandbKey,
+            mlflow: mlflow, sageMaker: sageMaker, mlflowPassword: mlflowPassword, awsAccessKeyID: awsAccessKeyID,
+            awsSecretAccessKey: awsSecretAccessKey)
     }
 
     public func stop() async { await host.stop() }
@@ -107,10 +135,12 @@ public final class SimulatedCloud: Sendable {
         public var azure = "azureml"
         public var gitLab = "gitlab"
         public var wandb = "wandb"
+        public var mlflow = "mlflow"
+        public var sageMaker = "sagemaker"
         public init() {}
     }
 
-    /// `registries:` list entries (no header line) for the four simulated registries, indented two spaces.
+    /// `registries:` list entries (no header line) for the six simulated registries, indented two spaces.
     /// Secrets are written as `${VAR}` references; ``environment`` holds their values.
     public func registriesYAML(names: Names = Names()) -> String {
         let base = host.baseURL
@@ -144,6 +174,17 @@ public final class SimulatedCloud: Sendable {
                 registry: \(Self.wandbRegistry)
                 auth: {type: api_key, api_key: "${MODELGATE_SIM_WANDB_KEY}"}
                 retry: {max_attempts: 8, base: 10ms, cap: 100ms}
+              - name: \(names.mlflow)
+                kind: mlflow
+                url: \(base)
+                auth: {type: basic, username: \(Self.mlflowUser), password: "${MODELGATE_SIM_MLFLOW_PASSWORD}"}
+                retry: {max_attempts: 8, base: 10ms, cap: 100ms}
+              - name: \(names.sageMaker)
+                kind: sagemaker
+                region: \(Self.sageMakerRegion)
+                endpoint: \(base)\(Self.sageMakerPath)
+                auth: {type: aws, access_key_id: "${MODELGATE_SIM_AWS_KEY_ID}", secret_access_key: "${MODELGATE_SIM_AWS_SECRET}"}
+                retry: {max_attempts: 8, base: 10ms, cap: 100ms}
 
             """
     }
@@ -152,7 +193,8 @@ public final class SimulatedCloud: Sendable {
     public var environment: [String: String] {
         [
             "MODELGATE_SIM_AZURE_SECRET": azureSecret, "MODELGATE_SIM_GITLAB_TOKEN": gitLabToken,
-            "MODELGATE_SIM_WANDB_KEY": wandbKey,
+            "MODELGATE_SIM_WANDB_KEY": wandbKey, "MODELGATE_SIM_MLFLOW_PASSWORD": mlflowPassword,
+            "MODELGATE_SIM_AWS_KEY_ID": awsAccessKeyID, "MODELGATE_SIM_AWS_SECRET": awsSecretAccessKey,
         ]
     }
 
