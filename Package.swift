@@ -229,7 +229,7 @@ let package = Package(
             name: "MigrationTests",
             dependencies: [
                 "modelgate", "ModelGateServices", "ModelGateRegistries", "ModelGateConfig", "ModelGateSimulators", "ModelGateCatalog",
-                "ModelGateAdapterKit", "ModelGateCore", "ModelGateTransport",
+                "ModelGateAdapterKit", "ModelGateCore", "ModelGateTransport", .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
         .testTarget(
