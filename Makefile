@@ -1,5 +1,5 @@
 # ModelGate — the commands a newcomer needs. Each one installs what it is missing first.
-.PHONY: setup build test demo bench clean
+.PHONY: setup build test reliability demo bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -10,6 +10,9 @@ build:
 
 test:
 	bash scripts/test.sh
+
+reliability:
+	bash scripts/reliability.sh
 
 demo:
 	bash scripts/demo.sh

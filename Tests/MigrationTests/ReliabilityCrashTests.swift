@@ -47,8 +47,22 @@ struct ReliabilityCrashTests {
     }
 
     /// Starts `modelgate ARGS`, kills it with SIGKILL after `milliseconds` (if still running); returns whether it
-    /// was killed, else its exit status.
-    static func run(_ arguments: [String], environment: [String: String], killAfter milliseconds: Int?) throws
+    /// was killed, else its exit status. The waiting happens on a thread of its own: the simulators answering the
+    /// child are served by this process's concurrency pool, which a blocked wait would starve.
+    static func run(_ arguments: [String], environment: [String: String], killAfter milliseconds: Int?) async throws
+        -> (killed: Bool, status: Int32)
+    {
+        try await offPool { try runBlocking(arguments, environment: environment, killAfter: milliseconds) }
+    }
+
+    /// Runs blocking work on a Dispatch thread and resumes with its result.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    static func runBlocking(_ arguments: [String], environment: [String: String], killAfter milliseconds: Int?) throws
         -> (killed: Bool, status: Int32)
     {
         let process = Process()
@@ -93,7 +107,7 @@ struct ReliabilityCrashTests {
             var duration = Int.max
             for _ in 0..<2 {
                 let started = Date()
-                _ = try Self.run(
+                _ = try await Self.run(
                     ["sync", "--config", config, "--catalog", scratch, "--full", "--quiet"],
                     environment: world.cloud.environment, killAfter: nil)
                 duration = min(duration, max(Int(Date().timeIntervalSince(started) * 1000), 100))
@@ -103,7 +117,7 @@ struct ReliabilityCrashTests {
             var statuses: [String] = []
             for round in 0..<Self.kills {
                 let at = duration / 10 + moments.next(upTo: duration * 7 / 10)
-                let outcome = try Self.run(
+                let outcome = try await Self.run(
                     ["sync", "--config", config, "--full", "--quiet"], environment: world.cloud.environment, killAfter: at)
                 if outcome.killed { killed += 1 }
                 statuses.append("\(at) ms: \(outcome.killed ? "killed" : "exit \(outcome.status)")")
@@ -112,7 +126,7 @@ struct ReliabilityCrashTests {
             }
             #expect(killed > 0, "at least one sync was killed mid-way: \(statuses)")
             Self.slowDown(world.cloud, by: .zero)
-            let last = try Self.run(["sync", "--config", config, "--full", "--quiet"], environment: world.cloud.environment, killAfter: nil)
+            let last = try await Self.run(["sync", "--config", config, "--full", "--quiet"], environment: world.cloud.environment, killAfter: nil)
             #expect(last.status == 0)
             let catalog = try CatalogDatabase.open(path: catalogPath)
             for registry in ReliabilityFaultTests.simulated {
@@ -133,7 +147,7 @@ struct ReliabilityCrashTests {
         let expected = try await MigrationWorld.with { world in
             _ = ReliabilityFaultTests.seed(world.cloud, models: 1, versions: 8)
             let (config, _) = try Self.writeConfig(world)
-            let done = try Self.run(arguments + ["--config", config], environment: world.cloud.environment, killAfter: nil)
+            let done = try await Self.run(arguments + ["--config", config], environment: world.cloud.environment, killAfter: nil)
             #expect(done.status == 0)
             let azure = try world.adapter("azureml")
             return MigrationWorld.essentials(try #require(try await azure.snapshot(model: "copy-0")).versions, adapter: azure)
@@ -148,7 +162,7 @@ struct ReliabilityCrashTests {
             for round in 0..<Self.kills {
                 // Eight creates of a few slowed requests each: the kills land among them.
                 let at = 50 + moments.next(upTo: 1200)
-                if try Self.run(arguments + ["--config", config], environment: world.cloud.environment, killAfter: at).killed {
+                if try await Self.run(arguments + ["--config", config], environment: world.cloud.environment, killAfter: at).killed {
                     killed += 1
                 }
                 if FileManager.default.fileExists(atPath: catalogPath) {
@@ -158,7 +172,7 @@ struct ReliabilityCrashTests {
             }
             #expect(killed > 0, "at least one apply was killed mid-way")
             Self.slowDown(world.cloud, by: .zero)
-            let finish = try Self.run(arguments + ["--config", config], environment: world.cloud.environment, killAfter: nil)
+            let finish = try await Self.run(arguments + ["--config", config], environment: world.cloud.environment, killAfter: nil)
             #expect(finish.status == 0)
             let azure = try world.adapter("azureml")
             let versions = try #require(try await azure.snapshot(model: "copy-0")).versions

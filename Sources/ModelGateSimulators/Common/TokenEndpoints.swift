@@ -38,6 +38,9 @@ public final class TokenRegistry: Sendable {
     }
 
     public var issuedCount: Int { tokens.withLock { $0.count } }
+
+    /// Every token issued so far (the secrets test searches outputs for them).
+    public var issuedTokens: [String] { tokens.withLock { Array($0.keys) } }
 }
 
 /// Google's OAuth token endpoint for service accounts (`urn:ietf:params:oauth:grant-type:jwt-bearer`):
