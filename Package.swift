@@ -104,6 +104,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // `modelgate serve`: REST API, web page, MLflow-compatible read API, access control.
+        .target(
+            name: "ModelGateServer",
+            dependencies: [
+                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices", "ModelGateRegistries",
+                "ModelGateAdapterKit", "ModelGateSigning", "ModelGateTransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // Local stand-ins of registries' documented REST surfaces (tests, `modelgate demo`); one folder each.
         .target(
             name: "ModelGateSimulators",
@@ -121,7 +131,7 @@ let package = Package(
             name: "modelgate",
             dependencies: [
                 "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices", "ModelGateRegistries",
-                "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "MLflowAdapter",
+                "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "MLflowAdapter", "ModelGateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -230,6 +240,15 @@ let package = Package(
             dependencies: [
                 "modelgate", "ModelGateServices", "ModelGateRegistries", "ModelGateConfig", "ModelGateSimulators", "ModelGateCatalog",
                 "ModelGateAdapterKit", "ModelGateCore", "ModelGateTransport", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ModelGateServerTests",
+            dependencies: [
+                "ModelGateServer", "ModelGateCatalog", "ModelGateConfig", "ModelGateCore", "ModelGateServices",
+                "ModelGateAdapterKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -55,6 +55,18 @@ func page(models range: Range<Int>) -> CatalogPage {
     return CatalogPage(registry: registry, kind: .mlflow, models: models, versions: versions)
 }
 
+// `MODELGATE_BENCH_FILL=PATH`: only fill a catalog file at PATH (kept) and exit; `bench.sh serve` serves it.
+if let fill = ProcessInfo.processInfo.environment["MODELGATE_BENCH_FILL"], !fill.isEmpty {
+    let filled = try CatalogDatabase.open(path: fill)
+    let fillSeconds = try await seconds {
+        for first in stride(from: 0, to: modelCount, by: modelsPerPage) {
+            _ = try await filled.apply(page: page(models: first..<min(first + modelsPerPage, modelCount)), source: .sync, at: start)
+        }
+    }
+    print("filled \(fill): \(totalVersions) versions in \(modelCount) models in \(format(fillSeconds)) s")
+    exit(0)
+}
+
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-bench-\(UUID().uuidString)")
 defer { try? FileManager.default.removeItem(at: directory) }
 print("ModelGate catalog benchmark: \(totalVersions) versions in \(modelCount) models (BENCH_SCALE=\(scale)), pages of \(modelsPerPage * versionsPerModel) versions")

@@ -5,6 +5,7 @@
 #   bash scripts/bench.sh catalog      # only (a), the catalog benchmark (Benchmarks/main.swift)
 #   bash scripts/bench.sh mlflow       # only (b), the MLflow sync benchmark against a real server
 #   bash scripts/bench.sh sagemaker    # only (c), the SageMaker sync benchmark against moto
+#   bash scripts/bench.sh serve        # only (d), `modelgate serve` latency next to a real MLflow server
 #
 # (a) `swift run -c release ModelGateBenchmarks`: apply(page:) upserts per second against a raw SQLite
 #     insert loop in the same run, and the query plans and times of `versions` filters over the catalog.
@@ -29,15 +30,18 @@
 #   MODELGATE_BENCH_SM_GROUPS=20       (c) model package groups they are spread over
 #   MODELGATE_BENCH_SM_THREADS=8       (c) seeding threads (one group per task)
 #   MODELGATE_BENCH_KEEP=1         (b, c) leave the servers running and the state directory in place
+#   (d) serve: BENCH_SCALE (default 0.1 here: 100,000 versions; 1.0 = 1,000,000) sizes the served catalog;
+#   MODELGATE_BENCH_SERVE_CLIENTS=16, MODELGATE_BENCH_SERVE_REQUESTS=2000 per query; the MLflow side is the
+#   (b) server with MODELGATE_BENCH_VERSIONS (10,000) versions seeded through its API
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 
 what="${1:-all}"
 case "$what" in
-  all|catalog|mlflow|sagemaker) ;;
-  -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "bench: unknown part '$what' (all, catalog, mlflow or sagemaker)" >&2; exit 64 ;;
+  all|catalog|mlflow|sagemaker|serve) ;;
+  -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench: unknown part '$what' (all, catalog, mlflow, sagemaker or serve)" >&2; exit 64 ;;
 esac
 # want PART: whether this run includes PART.
 want() { [ "$what" = all ] || [ "$what" = "$1" ]; }
@@ -74,10 +78,12 @@ build() {
 state=$(mktemp -d "${TMPDIR:-/tmp}/modelgate-bench.XXXXXX")
 peer_pid=""
 moto_pid=""
+serve_pid=""
 moto_dir="$state/moto"
 cleanup() {
   local status=$?
   [ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null || true
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
   [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null || true
   if [ "$KEEP" = 1 ] && { [ -f "$state/peer.env" ] || [ -f "$moto_dir/moto.env" ]; }; then
     [ -f "$state/peer.env" ] && say "MODELGATE_BENCH_KEEP=1: MLflow server left running (stop: bash scripts/peers/mlflow.sh stop $state)"
@@ -99,7 +105,7 @@ mkdir -p .build
 say "installing what is missing (scripts/setup.sh)"
 bash scripts/setup.sh
 
-if want mlflow; then
+if want mlflow || want serve; then
   # Started first: it takes ~40 s to answer, the release builds run meanwhile.
   say "starting a real MLflow server in $state (in the background)"
   bash scripts/peers/mlflow.sh start "$state" >"$state/peer.env" 2>"$state/peer.log" &
@@ -296,6 +302,59 @@ if want sagemaker; then
 fi
 
 # ---------------------------------------------------------------------------------------------------
+# (d) `modelgate serve`: p50/p99 of GET /api/v1/versions?model=… and ?search=… under concurrent clients, next to
+#     the real MLflow server's model-versions/search over the versions seeded through its API, in the same run.
+if want serve; then
+  modelgate_release
+  SERVE_SCALE="${BENCH_SCALE:-0.1}"
+  SERVE_CLIENTS="${MODELGATE_BENCH_SERVE_CLIENTS:-16}"
+  SERVE_REQUESTS="${MODELGATE_BENCH_SERVE_REQUESTS:-2000}"
+  say "(d) building ModelGateBenchmarks (release) to fill the catalog"
+  build -c release --product ModelGateBenchmarks
+  say "(d) filling a catalog (BENCH_SCALE=$SERVE_SCALE)"
+  BENCH_SCALE="$SERVE_SCALE" MODELGATE_BENCH_FILL="$state/serve-catalog.sqlite" \
+    swift run -c release --skip-build ModelGateBenchmarks >"$state/serve-fill.txt" 2>&1 || { cat "$state/serve-fill.txt" >&2; die "filling the catalog"; }
+  serve_fill=$(cat "$state/serve-fill.txt" | tail -1)
+  serve_models=$(awk -v s="$SERVE_SCALE" 'BEGIN { m = int(10000 * s); if (m < 10) m = 10; print m }')
+  serve_versions=$((serve_models * 100))
+  port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  say "(d) modelgate serve on 127.0.0.1:$port over $serve_versions versions"
+  (cd "$state" && exec "$MG" serve --catalog "$state/serve-catalog.sqlite" --host 127.0.0.1 --port "$port" --quiet) \
+    >"$state/serve.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$state/serve.log" >&2; die "modelgate serve did not start"; }
+  load() {  # load LABEL BASE PATH MODELS → JSON line in $state/load-LABEL.json
+    "$PY" scripts/bench/serve_load.py "$2" "$3" --models "$4" --clients "$SERVE_CLIENTS" --requests "$SERVE_REQUESTS" \
+      --label "$1" >"$state/load-$1.json" || { cat "$state/load-$1.json" >&2; die "load $1"; }
+  }
+  say "(d) modelgate: $SERVE_REQUESTS requests per query, $SERVE_CLIENTS clients"
+  load mg-model "http://127.0.0.1:$port" '/api/v1/versions?model=model-{m}&limit=100' "$serve_models"
+  load mg-search "http://127.0.0.1:$port" '/api/v1/versions?search=model-{m}&limit=100' "$serve_models"
+  kill "$serve_pid" 2>/dev/null || true
+  wait "$serve_pid" 2>/dev/null || true
+  serve_pid=""
+
+  if [ -z "${URL:-}" ]; then
+    say "(d) waiting for the MLflow server"
+    if ! wait "$peer_pid"; then peer_pid=""; cat "$state/peer.log" >&2; die "the MLflow server did not start"; fi
+    peer_pid=""
+    # shellcheck disable=SC1091
+    source "$state/peer.env"
+    URL="$MODELGATE_TEST_MLFLOW_URL"
+    say "(d) seeding $VERSIONS versions over $MODELS models through the REST API ($THREADS threads)"
+    "$PY" scripts/bench/seed_mlflow_bulk.py "$URL" --models "$MODELS" --versions "$VERSIONS" --threads "$THREADS" \
+      >"$state/seed.json" || die "seeding"
+  fi
+  say "(d) MLflow: model-versions/search, same clients and requests"
+  load mlflow-model "$URL" "/api/2.0/mlflow/model-versions/search?filter=name%3D%27bench-model-{m4}%27&max_results=100" "$MODELS"
+  load mlflow-search "$URL" "/api/2.0/mlflow/model-versions/search?filter=name%20LIKE%20%27%25model-{m4}%25%27&max_results=100" "$MODELS"
+fi
+
+# ---------------------------------------------------------------------------------------------------
 # Results.
 {
   echo
@@ -340,6 +399,21 @@ fi
     echo "  whole boto3 process), ${sm_ratio_re} (no-change re-sync against the listing only)"
     echo "  modelgate also stored everything in its catalog: $sm_full_created versions created ($sm_catalog_approved approved,"
     echo "  as seeded), $sm_full_retries retries; the re-sync wrote nothing: 0 created/updated/deleted, $sm_re_unchanged unchanged"
+  fi
+  if want serve; then
+    echo
+    echo "(d) modelgate serve: $serve_versions versions in the catalog (BENCH_SCALE=$SERVE_SCALE; $serve_fill)"
+    echo "    against a real MLflow 3.17.2 server with $VERSIONS versions seeded through its API;"
+    echo "    $SERVE_CLIENTS concurrent clients (scripts/bench/serve_load.py, keep-alive), $SERVE_REQUESTS requests each row"
+    printf '  %-58s %9s %9s %9s %8s %6s\n' "" "p50 ms" "p99 ms" "max ms" "req/s" "errors"
+    for row in "mg-model:modelgate GET /api/v1/versions?model=M&limit=100" \
+               "mg-search:modelgate GET /api/v1/versions?search=TEXT&limit=100" \
+               "mlflow-model:MLflow model-versions/search name='M' (100)" \
+               "mlflow-search:MLflow model-versions/search name LIKE '%TEXT%' (100)"; do
+      key="${row%%:*}"; label="${row#*:}"; f="$state/load-$key.json"
+      printf '  %-58s %9s %9s %9s %8s %6s\n' "$label" "$(json "$f" 'd["p50_ms"]')" "$(json "$f" 'd["p99_ms"]')" \
+        "$(json "$f" 'd["max_ms"]')" "$(json "$f" 'd["rps"]')" "$(json "$f" 'd["errors"]')"
+    done
   fi
   echo
   echo "bench: done in $((SECONDS - started)) s"

@@ -1,0 +1,339 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ModelGateAdapterKit
+import ModelGateCatalog
+import ModelGateCore
+import ModelGateServices
+
+/// The JSON REST API under `/api/v1` (DESIGN §7). Lists answer `{"items": [...], "next_cursor": ...}`.
+struct APIRoutes: Sendable {
+    let server: GatewayServer
+
+    var catalog: CatalogDatabase { server.catalog }
+
+    func register(on router: Router<ServerContext>) {
+        let api = router.group("/api/v1")
+        api.get("registries") { _, _ in try await registries() }
+        api.get("models") { request, _ in try await models(QueryParameters(request)) }
+        api.get("versions") { request, _ in try await versions(QueryParameters(request)) }
+        api.get("registries/{registry}/models/{model}") { _, context in
+            try await model(registry: try context.parameters.require("registry"), name: try context.parameters.require("model"))
+        }
+        api.get("registries/{registry}/models/{model}/versions/{version}") { _, context in
+            try await version(
+                VersionRef(
+                    registry: try context.parameters.require("registry"), model: try context.parameters.require("model"),
+                    version: try context.parameters.require("version")))
+        }
+        api.get("history") { request, _ in try await history(QueryParameters(request)) }
+        api.get("conflicts") { request, _ in try await conflicts(QueryParameters(request)) }
+        api.get("conflicts/{id}") { _, context in
+            guard let id = context.parameters.get("id", as: Int64.self) else {
+                throw APIError.invalid("id", "a conflict id is a number")
+            }
+            guard let conflict = try await catalog.conflict(id: id) else {
+                throw APIError.notFound("no conflict \(id)", field: "id")
+            }
+            return try JSONBody.response(conflict)
+        }
+        api.get("lineage") { request, _ in try await lineage(QueryParameters(request)) }
+        api.post("sync") { request, context in try await startSync(request, caller: context.caller) }
+        api.get("sync/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let job = server.jobs.sync(id) else { throw APIError.notFound("no sync \(id)", field: "id") }
+            return try JSONBody.object(try job.json())
+        }
+        api.post("migrations/plan") { request, _ in try await plan(request) }
+        api.post("migrations/{id}/apply") { _, context in try await apply(planID: try context.parameters.require("id")) }
+        api.get("audit") { request, _ in
+            let limit = try QueryParameters(request).limit(defaultValue: 100, maximum: server.limits.maxPageSize)
+            return try JSONBody.response(ResultPage(items: try await catalog.auditLog(limit: limit), nextCursor: nil))
+        }
+        api.get("openapi.json") { _, _ in try JSONBody.object(OpenAPIDocument.document()) }
+    }
+
+    // MARK: Reads
+
+    func registries() async throws -> Response {
+        let items = try await catalog.registries()
+        return try JSONBody.response(ResultPage(items: items, nextCursor: nil))
+    }
+
+    func models(_ q: QueryParameters) async throws -> Response {
+        let query = ModelQuery(
+            registry: q["registry"], search: q["search"], includeDeleted: try q.bool("include_deleted") ?? false,
+            limit: try q.limit(defaultValue: server.limits.defaultPageSize, maximum: server.limits.maxPageSize),
+            cursor: q["cursor"])
+        let page = try await server.withDeadline { try await catalog.models(query) }
+        return try JSONBody.response(page)
+    }
+
+    /// `GET /api/v1/versions` with every filter of `modelgate versions`.
+    func versions(_ q: QueryParameters) async throws -> Response {
+        let query = try Self.versionQuery(q, limits: server.limits)
+        let page = try await server.withDeadline { try await catalog.versions(query) }
+        return try JSONBody.response(ResultPage(items: page.items.map(Self.withoutRaw), nextCursor: page.nextCursor))
+    }
+
+    /// The catalog query of `?registry=&model=&alias=&lifecycle=&tag=K=V&search=&include_deleted=&limit=&cursor=`.
+    static func versionQuery(_ q: QueryParameters, limits: ServerLimits) throws(APIError) -> VersionQuery {
+        var lifecycle: Lifecycle?
+        if let text = q["lifecycle"] {
+            guard let value = Lifecycle(rawValue: text) else {
+                throw APIError.invalid(
+                    "lifecycle", "lifecycle must be one of \(Lifecycle.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            }
+            lifecycle = value
+        }
+        var tags: [(key: String, value: String)] = []
+        for text in q.all("tag") {
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                throw APIError.invalid("tag", "tag must be KEY=VALUE, got '\(text)'")
+            }
+            tags.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+        }
+        return VersionQuery(
+            registry: q["registry"], model: q["model"], alias: q["alias"], lifecycle: lifecycle, tags: tags,
+            search: q["search"], includeDeleted: try q.bool("include_deleted") ?? false,
+            limit: try q.limit(defaultValue: limits.defaultPageSize, maximum: limits.maxPageSize), cursor: q["cursor"])
+    }
+
+    static func withoutRaw(_ version: ModelVersion) -> ModelVersion {
+        var copy = version
+        copy.raw = nil
+        return copy
+    }
+
+    /// One model: the model object, its versions (without native JSON) and the lineage edges touching it.
+    func model(registry: String, name: String) async throws -> Response {
+        guard let model = try await catalog.model(registry: registry, name: name) else {
+            throw APIError.notFound("\(registry):\(name) is not in the catalog", field: "model")
+        }
+        let versions = try await catalog.versions(VersionQuery(registry: registry, model: name, includeDeleted: true))
+            .items.map(Self.withoutRaw)
+        let lineage = try await catalog.lineageEdges(touching: LineageEdge.modelNode(registry, name))
+        return try JSONBody.response(ModelDetail(model: model, versions: versions, lineage: lineage))
+    }
+
+    /// One version with its native JSON, its lineage neighbours and its copy chain both ways.
+    func version(_ ref: VersionRef) async throws -> Response {
+        guard let versionName = ref.version,
+            let version = try await catalog.version(registry: ref.registry, model: ref.model, version: versionName)
+        else { throw APIError.notFound("\(ref) is not in the catalog", field: "version") }
+        let lineage = try await catalog.lineageEdges(
+            touching: LineageEdge.versionNode(ref.registry, ref.model, versionName))
+        let from = try await CopyChain.upstream(of: version.ref, in: catalog)
+        let to = try await CopyChain.downstream(of: version.ref, in: catalog)
+        return try JSONBody.response(VersionDetail(version: version, lineage: lineage, migratedFrom: from, migratedTo: to))
+    }
+
+    /// `GET /api/v1/history?registry=&model=&alias=&since=`: the change log of one model, oldest first.
+    func history(_ q: QueryParameters) async throws -> Response {
+        guard let registry = q["registry"] else { throw APIError.invalid("registry", "registry is required") }
+        guard let model = q["model"] else { throw APIError.invalid("model", "model is required") }
+        var parsedSince: Date?
+        if let text = q["since"] {
+            guard let date = Self.parseTime(text) else {
+                throw APIError.invalid("since", "since must be RFC 3339 (2026-11-26T10:00:00Z) or a date, got '\(text)'")
+            }
+            parsedSince = date
+        }
+        let since = parsedSince
+        let alias = q["alias"]
+        let items = try await server.withDeadline {
+            try await catalog.history(registry: registry, model: model, alias: alias, since: since)
+        }
+        return try JSONBody.response(ResultPage(items: items, nextCursor: nil))
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+        if let date = Timestamp.parse(text) { return date }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.date(from: text)
+    }
+
+    func conflicts(_ q: QueryParameters) async throws -> Response {
+        var status: CatalogConflict.Status?
+        if let text = q["status"] {
+            guard let value = CatalogConflict.Status(rawValue: text) else {
+                throw APIError.invalid("status", "status must be open or resolved, got '\(text)'")
+            }
+            status = value
+        }
+        let items = try await catalog.conflicts(status: status)
+        return try JSONBody.response(ResultPage(items: items, nextCursor: nil))
+    }
+
+    func lineage(_ q: QueryParameters) async throws -> Response {
+        guard let text = q["ref"] else { throw APIError.invalid("ref", "ref (REGISTRY:MODEL[@VERSION]) is required") }
+        let ref: VersionRef
+        do {
+            ref = try VersionRef(parsing: text)
+        } catch {
+            throw APIError.invalid("ref", error.description)
+        }
+        return try await LineageEndpoint.render(ref: ref, format: q["format"] ?? "json", catalog: catalog)
+    }
+
+    // MARK: Sync
+
+    /// `POST /api/v1/sync` `{"registries": [...], "full": false}` → 202 `{"id"}`; the sync runs in the background.
+    func startSync(_ request: Request, caller: Caller) async throws -> Response {
+        let body = BodyFields(object: try await JSONBody.readObject(request, maxBytes: server.limits.maxBodyBytes))
+        try body.rejectUnknown(allowed: ["registries", "full"])
+        let requested = try body.strings("registries")
+        let full = try body.bool("full")
+        let operations = server.operations
+        let known = operations.registryNames
+        if known.isEmpty {
+            throw APIError(.conflict, code: "not_configured", "no registries are configured, so there is nothing to sync")
+        }
+        if let unknown = requested.first(where: { !known.contains($0) }) {
+            throw APIError.invalid("registries", "no registry '\(unknown)' in the config; known: \(known.joined(separator: ", "))")
+        }
+        let selected = requested.isEmpty ? known : known.filter { requested.contains($0) }
+        let busy = server.jobs.busyRegistries().intersection(selected)
+        if !busy.isEmpty {
+            throw APIError(
+                .conflict, code: "sync_running", "a sync of \(busy.sorted().joined(separator: ", ")) is already running",
+                field: "registries")
+        }
+        let id = UUID().uuidString.lowercased()
+        let job = SyncJob(id: id, registries: selected, startedBy: caller.name, startedAt: Date())
+        server.jobs.add(job)
+        var options = operations.syncOptions
+        options.full = full
+        let catalog = self.catalog
+        Task.detached {
+            var targets: [SyncTarget] = []
+            var refused: [RegistrySyncReport] = []
+            for name in selected {
+                do {
+                    let connected = try operations.adapter(name)
+                    targets.append(SyncTarget(adapter: connected.adapter, endpoint: connected.endpoint, counters: connected.counters))
+                } catch {
+                    var report = RegistrySyncReport(registry: name, kind: .mlflow)
+                    report.status = .failed
+                    report.errors = [.init(model: nil, version: nil, message: String(describing: error))]
+                    refused.append(report)
+                }
+            }
+            let ran = await SyncService(catalog: catalog).run(targets, options: options, progress: job)
+            let byName = Dictionary((ran.registries + refused).map { ($0.registry, $0) }, uniquingKeysWith: { a, _ in a })
+            let report = SyncReport(registries: selected.compactMap { byName[$0] })
+            let synced = report.registries.filter { $0.status == .ok }.map(\.registry)
+            let opened = (try? await ConflictDetector(catalog: catalog, tagOwners: operations.tagOwners).check(registries: synced)) ?? []
+            job.finish(report, conflictsOpened: opened.count)
+        }
+        var headers = HTTPFields()
+        headers[GatewayMiddleware.resourceHeader] = "sync:\(id)"
+        headers[.location] = "/api/v1/sync/\(id)"
+        return try JSONBody.response(["id": id], status: .accepted, headers: headers)
+    }
+
+    // MARK: Migrations
+
+    /// `POST /api/v1/migrations/plan` `{"from","to","rename","copy_aliases","carry_lifecycle","artifact_map","force"}`.
+    func plan(_ request: Request) async throws -> Response {
+        let body = BodyFields(object: try await JSONBody.readObject(request, maxBytes: server.limits.maxBodyBytes))
+        try body.rejectUnknown(allowed: ["from", "to", "rename", "copy_aliases", "carry_lifecycle", "artifact_map", "force"])
+        let fromText = try body.string("from", required: true) ?? ""
+        let to = try body.string("to", required: true) ?? ""
+        let from: VersionRef
+        do {
+            from = try VersionRef(parsing: fromText, requireModel: false)
+        } catch {
+            throw APIError.invalid("from", error.description)
+        }
+        let known = server.operations.registryNames
+        guard known.contains(from.registry) else {
+            throw APIError.invalid("from", "no registry '\(from.registry)' in the config")
+        }
+        guard known.contains(to) else { throw APIError.invalid("to", "no registry '\(to)' in the config") }
+        guard to != from.registry else { throw APIError.invalid("to", "to must be another registry than from") }
+        var rewrites: [ArtifactRewrite] = []
+        for text in try body.strings("artifact_map") {
+            guard let rule = ArtifactRewrite(parsing: text) else {
+                throw APIError.invalid("artifact_map", "artifact_map entries are FROM_PREFIX=TO_PREFIX, got '\(text)'")
+            }
+            rewrites.append(rule)
+        }
+        let options = MigrationOptions(
+            rename: try body.string("rename"), copyAliases: try body.bool("copy_aliases"),
+            carryLifecycle: try body.bool("carry_lifecycle"), artifactMap: rewrites, force: try body.bool("force"))
+        let planner = try planner(from: from, to: to, options: options)
+        let plan = try await planner.plan(model: from.model.isEmpty ? nil : from.model, version: from.version)
+        server.jobs.savePlan(plan)
+        var headers = HTTPFields()
+        headers[GatewayMiddleware.resourceHeader] = "plan:\(plan.id)"
+        return try JSONBody.response(plan, headers: headers)
+    }
+
+    func planner(from: VersionRef, to: String, options: MigrationOptions) throws -> MigrationPlanner {
+        let source = try server.operations.adapter(from.registry).adapter
+        let target = try server.operations.adapter(to).adapter
+        return MigrationPlanner(
+            source: AdapterSource(source), target: target, options: options, tagOwners: server.operations.tagOwners)
+    }
+
+    /// `POST /api/v1/migrations/{id}/apply`: plans again from the live registries, refuses (409) when they changed
+    /// in a way the saved plan did not foresee or when conflicts remain, then applies.
+    func apply(planID: String) async throws -> Response {
+        guard let saved = server.jobs.plan(planID) else {
+            throw APIError.notFound("no plan \(planID) on this server; POST /api/v1/migrations/plan first", field: "id")
+        }
+        let from = try VersionRef(parsing: saved.from, requireModel: false)
+        let planner = try planner(from: from, to: saved.to, options: saved.options)
+        let fresh = try await planner.plan(model: from.model.isEmpty ? nil : from.model, version: from.version)
+        if let why = saved.staleness(comparedTo: fresh) {
+            throw APIError(.conflict, code: "stale_plan", "the registries changed since plan \(saved.id) was made (\(why)); plan again", field: "id")
+        }
+        if !fresh.conflicts.isEmpty {
+            throw APIError(
+                .conflict, code: "conflicts",
+                "\(fresh.conflicts.count) conflict(s) left; nothing was written: \(fresh.conflicts.map(\.message).joined(separator: "; "))")
+        }
+        let result = try await MigrationApplier(target: planner.target, catalog: catalog).apply(fresh)
+        var headers = HTTPFields()
+        headers[GatewayMiddleware.resourceHeader] = "plan:\(saved.id) applied \(result.applied.count)"
+        return try JSONBody.response(result, status: result.ok ? .ok : .badGateway, headers: headers)
+    }
+}
+
+/// `GET /api/v1/registries/{registry}/models/{model}`: the model, its versions and lineage.
+struct ModelDetail: Encodable {
+    var model: RegistryModel
+    var versions: [ModelVersion]
+    var lineage: [LineageEdge]
+    enum Key: String, CodingKey { case versions, lineage }
+    func encode(to encoder: any Encoder) throws {
+        try model.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(versions, forKey: .versions)
+        try c.encode(lineage, forKey: .lineage)
+    }
+}
+
+/// `GET .../versions/{version}`: the version (DESIGN §4 shape with `raw`), lineage and copy chain.
+struct VersionDetail: Encodable {
+    var version: ModelVersion
+    var lineage: [LineageEdge]
+    var migratedFrom: [VersionRef]
+    var migratedTo: [VersionRef]
+    enum Key: String, CodingKey {
+        case lineage
+        case migratedFrom = "migrated_from"
+        case migratedTo = "migrated_to"
+    }
+    func encode(to encoder: any Encoder) throws {
+        try version.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(lineage, forKey: .lineage)
+        try c.encode(migratedFrom.map(\.description), forKey: .migratedFrom)
+        try c.encode(migratedTo.map(\.description), forKey: .migratedTo)
+    }
+}
