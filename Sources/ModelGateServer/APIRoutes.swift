@@ -176,7 +176,7 @@ struct APIRoutes: Sendable {
         } catch {
             throw APIError.invalid("ref", error.description)
         }
-        return try await LineageEndpoint.render(ref: ref, format: q["format"] ?? "json", catalog: catalog)
+        return try await LineageEndpoint.render(ref: ref, query: q, catalog: catalog)
     }
 
     // MARK: Sync

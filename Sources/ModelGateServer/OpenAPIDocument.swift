@@ -215,9 +215,21 @@ enum OpenAPIDocument {
             "/api/v1/conflicts/{id}": get(
                 "One conflict", tag: "conflicts", parameters: [path("id", "Conflict id")], response: json(ref("Conflict"))),
             "/api/v1/lineage": get(
-                "Lineage edges touching a model or version", tag: "lineage",
-                parameters: [query("ref", "REGISTRY:MODEL[@VERSION]", required: true), query("format", "json (default)")],
-                response: json(["type": "object", "properties": ["ref": ["type": "string"], "node": ["type": "string"], "edges": ["type": "array", "items": ref("LineageEdge")]]])),
+                "The lineage neighbourhood of a model or version (the formats of `modelgate lineage`)", tag: "lineage",
+                parameters: [
+                    query("ref", "REGISTRY:MODEL[@VERSION]", required: true),
+                    query("format", "json (default), text, markdown, html, openlineage (JSON Lines), dot or mermaid"),
+                    query("depth", "hops to follow (0–50, default 5); copy hops are always followed", type: "integer"),
+                    query("direction", "up, down or both (default)"),
+                ],
+                response: json([
+                    "type": "object",
+                    "properties": [
+                        "root": ["type": "string"], "depth": ["type": "integer"], "direction": ["type": "string"],
+                        "nodes": ["type": "array", "items": ["type": "object"]],
+                        "edges": ["type": "array", "items": ref("LineageEdge")],
+                    ],
+                ])),
             "/api/v1/sync": [
                 "post": operation(
                     "Start a sync in the background (operator)", tag: "operations",
