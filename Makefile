@@ -15,7 +15,7 @@ reliability:
 	bash scripts/reliability.sh
 
 demo:
-	bash scripts/demo.sh
+	bash scripts/demo.sh $(DEMO_ARGS)
 
 bench:
 	bash scripts/bench.sh

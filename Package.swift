@@ -132,6 +132,7 @@ let package = Package(
             dependencies: [
                 "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices", "ModelGateRegistries",
                 "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "MLflowAdapter", "ModelGateServer",
+                "ModelGateSimulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -14,6 +14,6 @@ struct ModelGate: AsyncParsableCommand {
         subcommands: [
             RegistriesCommand.self, SyncCommand.self, ModelsCommand.self, VersionsCommand.self, ShowCommand.self,
             HistoryCommand.self, ConflictsCommand.self, MigrateCommand.self, ExportCommand.self, ImportCommand.self,
-            LineageCommand.self, ReportCommand.self, RequestCommand.self, ServeCommand.self,
+            LineageCommand.self, ReportCommand.self, RequestCommand.self, ServeCommand.self, DemoCommand.self,
         ])
 }

@@ -1,0 +1,74 @@
+import Foundation
+import ModelGateCore
+import Testing
+
+/// `modelgate demo`: the embedded default runs end to end, prints what it promises and serves the catalog.
+@Suite("modelgate demo", .serialized)
+struct DemoCommandTests {
+    @Test func noServePrintsTheCatalogLineageReportAndPlanAndExits0() throws {
+        let cli = try CLI()
+        let result = try cli.run("demo", "--no-serve")
+        #expect(result.status == 0, "\(result.stderr)")
+        // The copies ModelGate made, in the one catalog view.
+        #expect(result.stdout.contains("# One catalog: 15 versions in 6 registries"))
+        for line in ["sagemaker  fraud-detector  1        approved (Approved)", "vertex     fraud-detector  1"] {
+            #expect(result.stdout.contains(line), "\(line)")
+        }
+        // The Vertex copy's lineage reaches the MLflow run, its dataset and its commit.
+        #expect(result.stdout.contains("migrated_from → mlflow:fraud-detector@3"))
+        #expect(result.stdout.contains("used → dataset transactions-2026q3@9f2c41d0"))
+        #expect(result.stdout.contains("built_from → commit c71d5e0"))
+        #expect(result.stdout.contains("# ModelGate catalog report"))
+        #expect(result.stdout.contains("vertex:fraud-detector@1 ← sagemaker:fraud-detector@1 ← mlflow:fraud-detector@3"))
+        #expect(result.stdout.contains("Migration plan"))
+        #expect(result.stdout.contains("+ create version  fraud-detector@4 → fraud-detector@(new)"))
+        #expect(result.stderr.contains("==> Syncing all six registries"))
+    }
+
+    @Test func itServesTheCatalogUntilInterrupted() throws {
+        let cli = try CLI()
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["demo", "--port", "0"]
+        process.currentDirectoryURL = cli.directory
+        process.environment = cli.environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        // The URL appears on stderr once the server listens.
+        var seen = ""
+        let deadline = Date().addingTimeInterval(120)
+        var url: String?
+        while url == nil, Date() < deadline, process.isRunning {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { continue }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let match = seen.firstMatch(of: /open (http:\/\/127\.0\.0\.1:[0-9]+)\//) { url = String(match.1) }
+        }
+        let base = try #require(url, "no URL in: \(seen.suffix(500))")
+        let versions = try curl(base + "/api/v1/versions?limit=100")
+        let items = try #require(try JSONValue.parse(Data(versions.utf8))["items"]?.arrayValue)
+        #expect(items.count == 15)
+        let page = try curl(base + "/")
+        #expect(page.contains("fraud-detector") && page.contains("<table"))
+        let mlflowAPI = try curl(base + "/api/2.0/mlflow/registered-models/get?name=sagemaker.fraud-detector")
+        #expect(mlflowAPI.contains("\"sagemaker.fraud-detector\""))
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "Ctrl-C ends the demo cleanly")
+    }
+
+    func curl(_ url: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-sS", "--max-time", "20", url]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
