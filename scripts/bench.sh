@@ -19,7 +19,8 @@
 #     packages, describe each), `modelgate sync --full` into a fresh catalog, and a no-change re-sync.
 #
 # Environment (all optional):
-#   BENCH_SCALE=0.05               (a) catalog size: 1.0 = 1,000,000 versions in 10,000 models (default 1.0)
+#   BENCH_SCALE=0.05               every size whose own variable is unset (default 1.0): (a) 1,000,000 versions
+#                                  in 10,000 models, (b) 10,000 MLflow versions, (c) 2,000 SageMaker packages
 #   MODELGATE_BENCH_VERSIONS=10000 (b) versions in the MLflow server
 #   MODELGATE_BENCH_MODELS=100     (b) models they are spread over
 #   MODELGATE_BENCH_THREADS=4      (b) seeding threads (the server has one worker on SQLite)
@@ -46,12 +47,15 @@ esac
 # want PART: whether this run includes PART.
 want() { [ "$what" = all ] || [ "$what" = "$1" ]; }
 
-VERSIONS="${MODELGATE_BENCH_VERSIONS:-10000}"
+# BENCH_SCALE grows or shrinks every size whose own variable is unset (catalog 1,000,000, MLflow 10,000,
+# SageMaker 2,000 at 1.0; serve 100,000 at its default 0.1).
+scaled() { awk -v n="$1" -v s="${BENCH_SCALE:-1.0}" -v m="$2" 'BEGIN { v = int(n * s); if (v < m) v = m; print v }'; }
+VERSIONS="${MODELGATE_BENCH_VERSIONS:-$(scaled 10000 100)}"
 MODELS="${MODELGATE_BENCH_MODELS:-100}"
 THREADS="${MODELGATE_BENCH_THREADS:-4}"
 MAX_RESULTS="${MODELGATE_BENCH_MAX_RESULTS:-10000}"
 PAGE_SIZE="${MODELGATE_BENCH_PAGE_SIZE:-}"
-SM_PACKAGES="${MODELGATE_BENCH_SM_PACKAGES:-2000}"
+SM_PACKAGES="${MODELGATE_BENCH_SM_PACKAGES:-$(scaled 2000 20)}"
 SM_GROUPS="${MODELGATE_BENCH_SM_GROUPS:-20}"
 SM_THREADS="${MODELGATE_BENCH_SM_THREADS:-8}"
 KEEP="${MODELGATE_BENCH_KEEP:-0}"
@@ -414,6 +418,20 @@ fi
       printf '  %-58s %9s %9s %9s %8s %6s\n' "$label" "$(json "$f" 'd["p50_ms"]')" "$(json "$f" 'd["p99_ms"]')" \
         "$(json "$f" 'd["max_ms"]')" "$(json "$f" 'd["rps"]')" "$(json "$f" 'd["errors"]')"
     done
+  fi
+  echo
+  echo "Summary: ModelGate against its baseline, measured in this run (ratio = ModelGate / baseline time; < 1 is faster)"
+  printf '  %-62s %8s\n' "benchmark" "ratio"
+  if want catalog; then
+    catalog_ratio=$(awk '/^ratio/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+x$/) { sub("x", "", $i); print $i; exit } }' "$catalog_out")
+    printf '  %-62s %8s\n' "catalog: apply(page:) upsert vs a raw SQLite INSERT loop (time)" "$catalog_ratio"
+  fi
+  if want mlflow; then printf '  %-62s %8s\n' "MLflow: sync --full vs the Python MlflowClient listing" "$ratio"; fi
+  if want sagemaker; then printf '  %-62s %8s\n' "SageMaker: sync --full vs boto3 list + describe" "$sm_ratio"; fi
+  if want serve; then
+    serve_ratio=$(awk -v a="$(json "$state/load-mg-model.json" 'd["p50_ms"]')" -v b="$(json "$state/load-mlflow-model.json" 'd["p50_ms"]')" \
+      'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }')
+    printf '  %-62s %8s\n' "serve: p50 of versions?model= vs MLflow model-versions/search" "$serve_ratio"
   fi
   echo
   echo "bench: done in $((SECONDS - started)) s"
