@@ -41,7 +41,9 @@ struct ReliabilityCrashTests {
     static func writeConfig(_ world: MigrationWorld) throws -> (config: String, catalog: String) {
         let catalog = world.directory.appendingPathComponent("catalog.sqlite").path
         let config = world.directory.appendingPathComponent("modelgate.yaml").path
-        try ("catalog: \(catalog)\nregistries:\n" + world.cloud.registriesYAML()).write(
+        var names = SimulatedCloud.Names()
+        names.mlflow = "mlflow-sim"  // as MigrationWorld names it
+        try ("catalog: \(catalog)\nregistries:\n" + world.cloud.registriesYAML(names: names)).write(
             toFile: config, atomically: true, encoding: .utf8)
         return (config, catalog)
     }

@@ -15,7 +15,8 @@ import Testing
 @Suite("Reliability: faults")
 struct ReliabilityFaultTests {
     static var full: Bool { ProcessInfo.processInfo.environment["RELIABILITY_FULL"] == "1" }
-    static let simulated = ["vertex", "azureml", "gitlab", "wandb"]
+    /// The simulated registries as MigrationWorld names them (the real MLflow server and moto are "mlflow" and "sm").
+    static let simulated = ["vertex", "azureml", "gitlab", "wandb", "mlflow-sim", "sagemaker"]
 
     /// Seeds `models` models of `versions` versions into each simulated registry; returns how many versions each holds.
     static func seed(_ cloud: SimulatedCloud, models: Int, versions: Int) -> [String: Int] {
@@ -38,12 +39,17 @@ struct ReliabilityFaultTests {
             cloud.wandb.seed(
                 model: RegistryModel(registry: "wandb", kind: .wandb, name: name),
                 versions: (0..<versions).map { version("wandb", .wandb, "v\($0)", "") }, registry: SimulatedCloud.wandbRegistry)
+            cloud.mlflow.seed(versions: (1...versions).map { version("mlflow-sim", .mlflow, "\($0)", "s3://b/\(name)/\($0)") })
+            cloud.sageMaker.seed(versions: (1...versions).map { version("sagemaker", .sagemaker, "\($0)", "s3://b/\(name)/\($0)") })
         }
         return Dictionary(uniqueKeysWithValues: simulated.map { ($0, models * versions) })
     }
 
     static func injectors(_ cloud: SimulatedCloud) -> [String: FaultInjector] {
-        ["vertex": cloud.vertex.faults, "azureml": cloud.azure.faults, "gitlab": cloud.gitLab.faults, "wandb": cloud.wandb.faults]
+        [
+            "vertex": cloud.vertex.faults, "azureml": cloud.azure.faults, "gitlab": cloud.gitLab.faults,
+            "wandb": cloud.wandb.faults, "mlflow-sim": cloud.mlflow.faults, "sagemaker": cloud.sageMaker.faults,
+        ]
     }
 
     /// Every version of `registry` in `catalog` as a user compares them (everything but the fetch times).
