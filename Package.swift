@@ -186,11 +186,16 @@ let package = Package(
                 "ModelGateServices", "ModelGateCatalog", "ModelGateRegistries", "ModelGateConfig",
             ],
             swiftSettings: strict),
+        // An in-memory registry for tests of the services and the server (not shipped).
+        .target(
+            name: "ModelGateTestKit",
+            dependencies: ["ModelGateCore", "ModelGateAdapterKit", "ModelGateServices"],
+            path: "Tests/TestKit", swiftSettings: strict),
         .testTarget(
             name: "ModelGateServicesTests",
             dependencies: [
                 "ModelGateServices", "ModelGateCatalog", "ModelGateAdapterKit", "ModelGateConfig", "ModelGateCore",
-                "MLflowAdapter", "ModelGateTransport",
+                "MLflowAdapter", "ModelGateTransport", "ModelGateTestKit",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
@@ -247,7 +252,7 @@ let package = Package(
             name: "ModelGateServerTests",
             dependencies: [
                 "ModelGateServer", "ModelGateCatalog", "ModelGateConfig", "ModelGateCore", "ModelGateServices",
-                "ModelGateAdapterKit",
+                "ModelGateAdapterKit", "ModelGateTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,23 +1,9 @@
 import Foundation
+import ModelGateServices
 
 /// Small helpers for the server-rendered pages: escaping and the shared page frame (inline CSS, no scripts).
 enum HTML {
-    static func escape(_ text: String?) -> String {
-        guard let text else { return "" }
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String?) -> String { HTMLPage.escape(text ?? "") }
 
     /// A link to the model page.
     static func modelHref(_ registry: String, _ model: String) -> String {

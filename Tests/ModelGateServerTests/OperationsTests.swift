@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import ModelGateTestKit
 import ModelGateCatalog
 import ModelGateConfig
 import ModelGateCore

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import ModelGateTestKit
 import ModelGateAdapterKit
 import ModelGateCatalog
 import ModelGateConfig

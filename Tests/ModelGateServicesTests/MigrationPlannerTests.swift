@@ -1,4 +1,5 @@
 import Foundation
+import ModelGateTestKit
 import ModelGateAdapterKit
 import ModelGateCatalog
 import ModelGateCore

@@ -1,8 +1,9 @@
 import Foundation
 
 /// One self-contained HTML page: inline CSS, inline SVG, no script, nothing fetched from the network, printable.
-enum HTMLPage {
-    static func escape(_ text: String) -> String {
+public enum HTMLPage {
+    /// `text` with `& < > " '` escaped, for element text and attribute values alike.
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for character in text {

@@ -8,39 +8,39 @@ import Synchronization
 /// against real peers and simulators elsewhere). It behaves like the registries it stands for where the planner
 /// cares: server- or client-numbered versions, aliases on or off, lifecycle with each kind's native words,
 /// provenance held as tags, URIs limited to `artifactSchemes`.
-final class MemoryRegistry: RegistryAdapter, Sendable {
-    let registry: String
-    let kind: RegistryKind
-    let capabilities: RegistryCapabilities
+public final class MemoryRegistry: RegistryAdapter, Sendable {
+    public let registry: String
+    public let kind: RegistryKind
+    public let capabilities: RegistryCapabilities
     /// Counts every write call, so tests can prove a no-op writes nothing.
-    var writes: Int { state.withLock { $0.writes } }
+    public var writes: Int { state.withLock { $0.writes } }
 
-    struct State {
-        var models: [String: RegistryModel] = [:]
-        var versions: [String: [ModelVersion]] = [:]
-        var writes = 0
-        var clock: Int64 = 1_700_000_000_000
+    public struct State: Sendable {
+        public var models: [String: RegistryModel] = [:]
+        public var versions: [String: [ModelVersion]] = [:]
+        public var writes = 0
+        public var clock: Int64 = 1_700_000_000_000
     }
     let state = Mutex(State())
 
-    init(_ registry: String, kind: RegistryKind, capabilities: RegistryCapabilities) {
+    public init(_ registry: String, kind: RegistryKind, capabilities: RegistryCapabilities) {
         self.registry = registry
         self.kind = kind
         self.capabilities = capabilities
     }
 
     /// MLflow-like: server numbers, aliases, stages, any URI.
-    static func mlflow(_ name: String) -> MemoryRegistry {
+    public static func mlflow(_ name: String) -> MemoryRegistry {
         MemoryRegistry(name, kind: .mlflow, capabilities: RegistryCapabilities(aliases: true, lifecycle: true))
     }
     /// SageMaker-like: server numbers, no aliases, approval statuses, s3/https only.
-    static func sagemaker(_ name: String) -> MemoryRegistry {
+    public static func sagemaker(_ name: String) -> MemoryRegistry {
         MemoryRegistry(
             name, kind: .sagemaker, capabilities: RegistryCapabilities(lifecycle: true, artifactSchemes: ["s3", "https"]))
     }
 
     /// Seeds a version directly (as if someone made it in the registry's own UI).
-    func seed(_ model: String, _ version: String, tags: [String: String] = [:], aliases: [String] = [],
+    public func seed(_ model: String, _ version: String, tags: [String: String] = [:], aliases: [String] = [],
               lifecycle: Lifecycle = .none, source: String? = "s3://bucket/\(UUID().uuidString.prefix(6))",
               description: String? = nil, run: String? = nil) {
         state.withLock { s in
@@ -56,10 +56,10 @@ final class MemoryRegistry: RegistryAdapter, Sendable {
         }
     }
 
-    func versions(of model: String) -> [ModelVersion] { state.withLock { $0.versions[model] ?? [] } }
-    func modelNames() -> [String] { state.withLock { $0.models.keys.sorted() } }
+    public func versions(of model: String) -> [ModelVersion] { state.withLock { $0.versions[model] ?? [] } }
+    public func modelNames() -> [String] { state.withLock { $0.models.keys.sorted() } }
 
-    func mutate(_ model: String, _ version: String, _ body: (inout ModelVersion) -> Void) {
+    public func mutate(_ model: String, _ version: String, _ body: (inout ModelVersion) -> Void) {
         state.withLock { s in
             guard let i = s.versions[model]?.firstIndex(where: { $0.version == version }) else { return }
             body(&s.versions[model]![i])
@@ -85,22 +85,22 @@ final class MemoryRegistry: RegistryAdapter, Sendable {
 
     // MARK: Read side
 
-    func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
+    public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
         let snapshots = state.withLock { s in
             s.models.keys.sorted().map { ModelSnapshot(model: s.models[$0]!, versions: s.versions[$0] ?? []) }
         }
         return ListingPage(snapshots: snapshots, next: nil)
     }
 
-    func version(model: String, version: String) async throws -> ModelVersion? {
+    public func version(model: String, version: String) async throws -> ModelVersion? {
         state.withLock { $0.versions[model]?.first { $0.version == version } }
     }
 
-    func model(name: String) async throws -> RegistryModel? { state.withLock { $0.models[name] } }
+    public func model(name: String) async throws -> RegistryModel? { state.withLock { $0.models[name] } }
 
     // MARK: Write side
 
-    func createModel(name: String, description: String?, tags: [String: String]) async throws -> RegistryModel {
+    public func createModel(name: String, description: String?, tags: [String: String]) async throws -> RegistryModel {
         try state.withLock { s in
             s.writes += 1
             if s.models[name] != nil {
@@ -112,7 +112,7 @@ final class MemoryRegistry: RegistryAdapter, Sendable {
         }
     }
 
-    func createVersion(_ new: NewVersion) async throws -> ModelVersion {
+    public func createVersion(_ new: NewVersion) async throws -> ModelVersion {
         try state.withLock { s in
             s.writes += 1
             guard s.models[new.model] != nil else {
@@ -132,17 +132,17 @@ final class MemoryRegistry: RegistryAdapter, Sendable {
         }
     }
 
-    func setVersionTags(model: String, version: String, tags: [String: String]) async throws {
+    public func setVersionTags(model: String, version: String, tags: [String: String]) async throws {
         state.withLock { $0.writes += 1 }
         mutate(model, version) { $0.tags.merge(tags) { _, new in new } }
     }
 
-    func deleteVersionTag(model: String, version: String, key: String) async throws {
+    public func deleteVersionTag(model: String, version: String, key: String) async throws {
         state.withLock { $0.writes += 1 }
         mutate(model, version) { $0.tags[key] = nil }
     }
 
-    func setAlias(model: String, alias: String, version: String) async throws {
+    public func setAlias(model: String, alias: String, version: String) async throws {
         guard capabilities.aliases else {
             throw unsupported("setAlias", "no aliases")
         }
@@ -153,14 +153,14 @@ final class MemoryRegistry: RegistryAdapter, Sendable {
         mutate(model, version) { $0.aliases.append(alias) }
     }
 
-    func deleteAlias(model: String, alias: String) async throws {
+    public func deleteAlias(model: String, alias: String) async throws {
         state.withLock { s in
             s.writes += 1
             Self.dropAlias(alias, model: model, in: &s)
         }
     }
 
-    func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws {
+    public func setLifecycle(model: String, version: String, lifecycle: Lifecycle) async throws {
         state.withLock { $0.writes += 1 }
         let kind = self.kind
         mutate(model, version) { v in
@@ -173,12 +173,12 @@ final class MemoryRegistry: RegistryAdapter, Sendable {
 
 /// What the memory registry stores when asked for a lifecycle: DESIGN §5's native word (the planner's own
 /// mapping, whose words the tests spell out), read back as the kind reads it.
-enum LifecycleRaw {
-    static func of(_ lifecycle: Lifecycle, _ kind: RegistryKind) -> String? {
+public enum LifecycleRaw {
+    public static func of(_ lifecycle: Lifecycle, _ kind: RegistryKind) -> String? {
         LifecycleMapping.targetRaw(lifecycle, kind: kind)
     }
 
-    static func normalized(_ raw: String?, _ kind: RegistryKind) -> Lifecycle {
+    public static func normalized(_ raw: String?, _ kind: RegistryKind) -> Lifecycle {
         switch raw {
         case "Production": .production
         case "Staging": .staging
