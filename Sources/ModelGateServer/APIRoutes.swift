@@ -107,25 +107,18 @@ struct APIRoutes: Sendable {
 
     /// One model: the model object, its versions (without native JSON) and the lineage edges touching it.
     func model(registry: String, name: String) async throws -> Response {
-        guard let model = try await catalog.model(registry: registry, name: name) else {
+        guard let detail = try await ModelDetail.load(registry, name, from: catalog) else {
             throw APIError.notFound("\(registry):\(name) is not in the catalog", field: "model")
         }
-        let versions = try await catalog.versions(VersionQuery(registry: registry, model: name, includeDeleted: true))
-            .items.map(Self.withoutRaw)
-        let lineage = try await catalog.lineageEdges(touching: LineageEdge.modelNode(registry, name))
-        return try JSONBody.response(ModelDetail(model: model, versions: versions, lineage: lineage))
+        return try JSONBody.response(detail)
     }
 
     /// One version with its native JSON, its lineage neighbours and its copy chain both ways.
     func version(_ ref: VersionRef) async throws -> Response {
         guard let versionName = ref.version,
-            let version = try await catalog.version(registry: ref.registry, model: ref.model, version: versionName)
+            let detail = try await VersionDetail.load(ref.registry, ref.model, versionName, from: catalog)
         else { throw APIError.notFound("\(ref) is not in the catalog", field: "version") }
-        let lineage = try await catalog.lineageEdges(
-            touching: LineageEdge.versionNode(ref.registry, ref.model, versionName))
-        let from = try await CopyChain.upstream(of: version.ref, in: catalog)
-        let to = try await CopyChain.downstream(of: version.ref, in: catalog)
-        return try JSONBody.response(VersionDetail(version: version, lineage: lineage, migratedFrom: from, migratedTo: to))
+        return try JSONBody.response(detail)
     }
 
     /// `GET /api/v1/history?registry=&model=&alias=&since=`: the change log of one model, oldest first.
@@ -304,36 +297,3 @@ struct APIRoutes: Sendable {
     }
 }
 
-/// `GET /api/v1/registries/{registry}/models/{model}`: the model, its versions and lineage.
-struct ModelDetail: Encodable {
-    var model: RegistryModel
-    var versions: [ModelVersion]
-    var lineage: [LineageEdge]
-    enum Key: String, CodingKey { case versions, lineage }
-    func encode(to encoder: any Encoder) throws {
-        try model.encode(to: encoder)
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(versions, forKey: .versions)
-        try c.encode(lineage, forKey: .lineage)
-    }
-}
-
-/// `GET .../versions/{version}`: the version (DESIGN §4 shape with `raw`), lineage and copy chain.
-struct VersionDetail: Encodable {
-    var version: ModelVersion
-    var lineage: [LineageEdge]
-    var migratedFrom: [VersionRef]
-    var migratedTo: [VersionRef]
-    enum Key: String, CodingKey {
-        case lineage
-        case migratedFrom = "migrated_from"
-        case migratedTo = "migrated_to"
-    }
-    func encode(to encoder: any Encoder) throws {
-        try version.encode(to: encoder)
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(lineage, forKey: .lineage)
-        try c.encode(migratedFrom.map(\.description), forKey: .migratedFrom)
-        try c.encode(migratedTo.map(\.description), forKey: .migratedTo)
-    }
-}

@@ -14,69 +14,24 @@ struct ShowCommand: AsyncParsableCommand {
 
     func validate() throws { _ = try parseRef(ref) }
 
-    /// `show` JSON for a version: the version object (DESIGN §4) plus its native JSON, lineage, and the copy
-    /// chain both ways (`migrated_from`: its sources, nearest first; `migrated_to`: every copy made from it).
-    struct VersionDetail: Encodable {
-        var version: ModelVersion
-        var lineage: [LineageEdge]
-        var migratedFrom: [VersionRef]
-        var migratedTo: [VersionRef]
-        enum Key: String, CodingKey {
-            case lineage
-            case migratedFrom = "migrated_from"
-            case migratedTo = "migrated_to"
-        }
-        func encode(to encoder: any Encoder) throws {
-            try version.encode(to: encoder)
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(lineage, forKey: .lineage)
-            try c.encode(migratedFrom.map(\.description), forKey: .migratedFrom)
-            try c.encode(migratedTo.map(\.description), forKey: .migratedTo)
-        }
-    }
-
-    /// `show` JSON for a model: the model object, its versions (without native JSON) and lineage.
-    struct ModelDetail: Encodable {
-        var model: RegistryModel
-        var versions: [ModelVersion]
-        var lineage: [LineageEdge]
-        enum Key: String, CodingKey { case versions, lineage }
-        func encode(to encoder: any Encoder) throws {
-            try model.encode(to: encoder)
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(versions, forKey: .versions)
-            try c.encode(lineage, forKey: .lineage)
-        }
-    }
-
     func run() async throws {
         try await reportingErrors {
             let ref = try parseRef(ref)
             let catalog = try CommandContext(global).openCatalog()
             if let versionName = ref.version {
-                guard let version = try await catalog.version(registry: ref.registry, model: ref.model, version: versionName)
-                else { throw CLIError("\(ref) is not in the catalog (run `modelgate sync \(ref.registry)`?)") }
-                let lineage = try await catalog.lineageEdges(
-                    touching: LineageEdge.versionNode(ref.registry, ref.model, versionName))
-                let from = try await CopyChain.upstream(of: version.ref, in: catalog)
-                let to = try await CopyChain.downstream(of: version.ref, in: catalog)
-                let detail = VersionDetail(version: version, lineage: lineage, migratedFrom: from, migratedTo: to)
-                if global.json { return try Console.json(detail) }
-                Console.out(Self.text(version, lineage: lineage, migratedFrom: from, migratedTo: to))
-            } else {
-                guard let model = try await catalog.model(registry: ref.registry, name: ref.model) else {
+                guard let detail = try await VersionDetail.load(ref.registry, ref.model, versionName, from: catalog) else {
                     throw CLIError("\(ref) is not in the catalog (run `modelgate sync \(ref.registry)`?)")
                 }
-                let versions = try await catalog.versions(
-                    VersionQuery(registry: ref.registry, model: ref.model, includeDeleted: true)
-                ).items.map { v -> ModelVersion in
-                    var v = v
-                    v.raw = nil
-                    return v
+                if global.json { return try Console.json(detail) }
+                Console.out(
+                    Self.text(
+                        detail.version, lineage: detail.lineage, migratedFrom: detail.migratedFrom, migratedTo: detail.migratedTo))
+            } else {
+                guard let detail = try await ModelDetail.load(ref.registry, ref.model, from: catalog) else {
+                    throw CLIError("\(ref) is not in the catalog (run `modelgate sync \(ref.registry)`?)")
                 }
-                let lineage = try await catalog.lineageEdges(touching: LineageEdge.modelNode(ref.registry, ref.model))
-                if global.json { return try Console.json(ModelDetail(model: model, versions: versions, lineage: lineage)) }
-                Console.out(Self.text(model, versions: versions, lineage: lineage))
+                if global.json { return try Console.json(detail) }
+                Console.out(Self.text(detail.model, versions: detail.versions, lineage: detail.lineage))
             }
         }
     }
