@@ -49,3 +49,25 @@ public enum SimulatorJSON {
         return fields
     }
 }
+
+extension SimulatorJSON {
+    /// The request's query as decoded pairs, in order (`+` read as a space, percent escapes undone).
+    static func decodedQuery(of request: Request) -> [(String, String)] {
+        var query: [(String, String)] = []
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key).removingPercentEncoding ?? String(key)
+            let text = String(value).replacingOccurrences(of: "+", with: " ")
+            query.append((name, text.removingPercentEncoding ?? text))
+        }
+        return query
+    }
+
+    /// Sends every request under `group`, whatever its method, to `respond` (a simulator that routes by itself).
+    static func routeEverything<Context: RequestContext>(
+        _ group: RouterGroup<Context>, to respond: @escaping @Sendable (Request) async throws -> Response
+    ) {
+        for method in [HTTPRequest.Method.get, .post, .patch, .put, .delete] {
+            group.on("**", method: method) { request, _ -> Response in try await respond(request) }
+        }
+    }
+}

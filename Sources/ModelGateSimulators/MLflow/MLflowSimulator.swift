@@ -88,21 +88,12 @@ public final class MLflowSimulator: Sendable {
     /// Adds the `/api/2.0/mlflow/**` routes with MLflow-style fault injection in front of them.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let group = router.group("api/2.0/mlflow").add(middleware: FaultMiddleware<Context>(faults, answers: .mlflow))
-        for method in [HTTPRequest.Method.get, .post, .patch, .put, .delete] {
-            group.on("**", method: method) { request, _ -> Response in
-                try await self.respond(to: request)
-            }
-        }
+        SimulatorJSON.routeEverything(group) { request in try await self.respond(to: request) }
     }
 
     func respond(to request: Request) async throws -> Response {
         let body = try await SimulatorJSON.body(of: request, limit: 4 << 20)
-        var query: [(String, String)] = []
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key).removingPercentEncoding ?? String(key)
-            let text = String(value).replacingOccurrences(of: "+", with: " ")
-            query.append((name, text.removingPercentEncoding ?? text))
-        }
+        let query = SimulatorJSON.decodedQuery(of: request)
         let answer = handle(
             method: request.method.rawValue, path: request.uri.path, query: query, body: body,
             authorization: request.headers[.authorization])
