@@ -40,7 +40,7 @@ final class AzureHarness: Sendable {
         pageSize: Int = 3, lroPolls: Int = 3, lroRetryAfterSeconds: Int = 0, tokenLifetime: TimeInterval = 3600
     ) async throws -> AzureHarness {
         let tokens = TokenRegistry()
-        let certificate = try X509Certificate(pem: TestKeys.appCertificate)
+        let certificate = try X509Certificate(pem: SampleKeys.appCertificate)
         let entra = EntraTokenEndpoint(
             applications: [.init(tenantID: tenant, clientID: clientID, clientSecret: secret, certificate: certificate)],
             tokens: tokens, lifetime: tokenLifetime)
@@ -96,7 +96,7 @@ final class AzureHarness: Sendable {
             settings = AzureCredentialSettings(
                 tenantID: Self.tenant, clientID: Self.clientID, clientSecret: secret, authority: host.baseURL)
         case .certificate(let algorithm):
-            try (TestKeys.appPrivateKey + "\n" + TestKeys.appCertificate + "\n").write(
+            try (SampleKeys.appPrivateKey + "\n" + SampleKeys.appCertificate + "\n").write(
                 toFile: certificatePath, atomically: true, encoding: .utf8)
             settings = AzureCredentialSettings(
                 tenantID: Self.tenant, clientID: Self.clientID, certificatePath: certificatePath, algorithm: algorithm,

@@ -2,6 +2,7 @@ import Foundation
 import ModelGateCore
 import ModelGateSigning
 import ModelGateTransport
+import ModelGateSimulators
 import Testing
 
 @testable import ModelGateCredentials
@@ -17,7 +18,7 @@ import Testing
     func endpoint(secret: String? = secret, echo: Bool = false) throws -> FakeEntraTokenEndpoint {
         FakeEntraTokenEndpoint(
             authority: Self.authority, tenantID: Self.tenant, clientID: Self.clientID, clientSecret: secret,
-            certificate: try X509Certificate(pem: TestKeys.appCertificate), clock: clock, echoSecretInErrors: echo)
+            certificate: try X509Certificate(pem: SampleKeys.appCertificate), clock: clock, echoSecretInErrors: echo)
     }
 
     func provider(_ credential: AzureClientCredential, endpoint: FakeEntraTokenEndpoint) -> (AzureClientCredentialsTokenProvider, FakeTransport) {
@@ -76,7 +77,7 @@ import Testing
     @Test(arguments: [JWTAlgorithm.ps256, .rs256])
     func certificateFlowIsVerifiedByTheEndpoint(_ algorithm: JWTAlgorithm) async throws {
         let endpoint = try endpoint(secret: nil)
-        let pem = TestKeys.appPrivateKey + "\n" + TestKeys.appCertificate
+        let pem = SampleKeys.appPrivateKey + "\n" + SampleKeys.appCertificate
         let (provider, transport) = provider(.certificate(try Self.certificate(pem), algorithm: algorithm), endpoint: endpoint)
         #expect(try await provider.accessToken().value == "eyJ0.fake-1")
         let form = parseForm(try #require(transport.log.all.first).body)
@@ -86,19 +87,19 @@ import Testing
         #expect(jwt.algorithm == algorithm)
         if algorithm == .ps256 {
             #expect(jwt.header.keys == ["alg", "typ", "x5t#S256"])
-            #expect(jwt.header["x5t#S256"]?.stringValue == TestKeys.appX5tS256)
+            #expect(jwt.header["x5t#S256"]?.stringValue == SampleKeys.appX5tS256)
         } else {
             #expect(jwt.header.keys == ["alg", "typ", "x5t"])
         }
         #expect(jwt.claims.keys == ["aud", "exp", "iss", "jti", "nbf", "sub", "iat"])
         #expect(jwt.claims["aud"]?.stringValue == endpoint.tokenEndpoint)
         #expect(jwt.claims["exp"]?.integerValue == 1_700_000_600)
-        try jwt.verify(using: try X509Certificate(pem: TestKeys.appCertificate))
+        try jwt.verify(using: try X509Certificate(pem: SampleKeys.appCertificate))
     }
 
     @Test func aCertificateForAnotherKeyIsRejected() async throws {
         let endpoint = try endpoint(secret: nil)
-        let pem = TestKeys.otherPrivateKey + "\n" + TestKeys.otherCertificate
+        let pem = SampleKeys.otherPrivateKey + "\n" + SampleKeys.otherCertificate
         let (provider, _) = provider(.certificate(try Self.certificate(pem)), endpoint: endpoint)
         await #expect {
             try await provider.accessToken()
@@ -113,13 +114,13 @@ import Testing
     /// The registered certificate with another private key: the thumbprint matches, the signature does not.
     @Test func aSignatureByTheWrongKeyIsRejectedByTheEndpoint() async throws {
         let endpoint = try endpoint(secret: nil)
-        let wrong = try AzureClientCertificate(pem: TestKeys.otherPrivateKey + "\n" + TestKeys.otherCertificate, registry: "aml")
+        let wrong = try AzureClientCertificate(pem: SampleKeys.otherPrivateKey + "\n" + SampleKeys.otherCertificate, registry: "aml")
         let forged = try JWTSigner(key: wrong.privateKey, algorithm: .ps256).sign(
             claims: [
                 "aud": .string(endpoint.tokenEndpoint), "exp": 1_700_000_600, "iss": .string(Self.clientID),
                 "jti": .string(UUID().uuidString), "nbf": 1_700_000_000, "sub": .string(Self.clientID), "iat": 1_700_000_000,
             ],
-            header: ["x5t#S256": .string(TestKeys.appX5tS256)])
+            header: ["x5t#S256": .string(SampleKeys.appX5tS256)])
         let form = "client_id=\(Self.clientID)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default&grant_type=client_credentials"
             + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(forged)"
         let response = try await endpoint.handle(
@@ -130,12 +131,12 @@ import Testing
 
     @Test func aKeyAndCertificateThatDoNotBelongTogetherAreRefusedLocally() {
         #expect {
-            try Self.certificate(TestKeys.otherPrivateKey + "\n" + TestKeys.appCertificate)
+            try Self.certificate(SampleKeys.otherPrivateKey + "\n" + SampleKeys.appCertificate)
         } throws: { error in
             (error as? RegistryError)?.code == .credentials && "\(error)".contains("does not match")
         }
         #expect {
-            try Self.certificate(TestKeys.appPrivateKey)
+            try Self.certificate(SampleKeys.appPrivateKey)
         } throws: { error in
             (error as? RegistryError)?.code == .credentials && "\(error)".contains("certificate")
         }
@@ -144,7 +145,7 @@ import Testing
     @Test func tokensAreCachedAndRefreshedWithAFreshAssertion() async throws {
         let endpoint = try endpoint(secret: nil)
         let (provider, transport) = provider(
-            .certificate(try Self.certificate(TestKeys.appPrivateKey + "\n" + TestKeys.appCertificate)), endpoint: endpoint)
+            .certificate(try Self.certificate(SampleKeys.appPrivateKey + "\n" + SampleKeys.appCertificate)), endpoint: endpoint)
         let values = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<10 { group.addTask { try await provider.accessToken().value } }
             var all: Set<String> = []
@@ -161,7 +162,7 @@ import Testing
     @Test func settingsFallBackToTheEnvironment() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try dir.write("app.pem", TestKeys.appPrivateKey + "\n" + TestKeys.appCertificate)
+        let path = try dir.write("app.pem", SampleKeys.appPrivateKey + "\n" + SampleKeys.appCertificate)
         let endpoint = try endpoint()
         let transport = FakeTransport { try await endpoint.handle($0) }
         let env = ["AZURE_TENANT_ID": Self.tenant, "AZURE_CLIENT_ID": Self.clientID, "AZURE_CLIENT_CERTIFICATE_PATH": path]
@@ -226,7 +227,7 @@ import Testing
 
     @Test func descriptionsHideTheSecretAndKey() throws {
         #expect(!"\(AzureClientCredential.secret(Self.secret))".contains(Self.secret))
-        let certificate = try Self.certificate(TestKeys.appPrivateKey + "\n" + TestKeys.appCertificate)
+        let certificate = try Self.certificate(SampleKeys.appPrivateKey + "\n" + SampleKeys.appCertificate)
         #expect(!"\(certificate)".contains("PRIVATE"))
     }
 }

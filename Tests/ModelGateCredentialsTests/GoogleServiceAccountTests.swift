@@ -2,6 +2,7 @@ import Foundation
 import ModelGateCore
 import ModelGateSigning
 import ModelGateTransport
+import ModelGateSimulators
 import Testing
 
 @testable import ModelGateCredentials
@@ -11,7 +12,7 @@ import Testing
     static let keyID = "0123456789abcdef0123456789abcdef01234567"
     static let tokenURI = "https://oauth2.example.test/token"
 
-    static func keyJSON(privateKey: String = TestKeys.serviceAccountKey, tokenURI: String? = tokenURI) throws -> Data {
+    static func keyJSON(privateKey: String = SampleKeys.serviceAccountKey, tokenURI: String? = tokenURI) throws -> Data {
         var object: [String: Any] = [
             "type": "service_account", "project_id": "example-project", "private_key_id": keyID, "private_key": privateKey,
             "client_email": email, "client_id": "1234567890",
@@ -26,10 +27,10 @@ import Testing
         let transport: FakeTransport
         let provider: GoogleServiceAccountTokenProvider
 
-        init(privateKey: String = TestKeys.serviceAccountKey, delay: Duration = .zero) throws {
+        init(privateKey: String = SampleKeys.serviceAccountKey, delay: Duration = .zero) throws {
             endpoint = FakeGoogleTokenEndpoint(
                 tokenURI: GoogleServiceAccountTests.tokenURI, clientEmail: GoogleServiceAccountTests.email,
-                keyID: GoogleServiceAccountTests.keyID, publicKey: try RSAPublicKey(pem: TestKeys.serviceAccountPublicKey),
+                keyID: GoogleServiceAccountTests.keyID, publicKey: try RSAPublicKey(pem: SampleKeys.serviceAccountPublicKey),
                 clock: clock, delay: delay)
             let endpoint = self.endpoint
             transport = FakeTransport { try await endpoint.handle($0) }
@@ -133,7 +134,7 @@ import Testing
     }
 
     @Test func aWrongKeyIsRejectedWithAClearErrorAndNoSecrets() async throws {
-        let setup = try Setup(privateKey: TestKeys.otherPrivateKey)
+        let setup = try Setup(privateKey: SampleKeys.otherPrivateKey)
         do {
             _ = try await setup.provider.accessToken()
             Issue.record("a token was issued for an assertion signed with the wrong key")

@@ -1,4 +1,5 @@
 import Foundation
+import ModelGateSimulators
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -164,18 +165,18 @@ final class LiveTokenServer: Sendable {
         self.echoRejectedCredentials = echoRejectedCredentials
     }
 
-    /// The usual test identities: the service account of `TestKeys.serviceAccountKey` and the Entra
-    /// application of `TestKeys.appCertificate`.
+    /// The usual test identities: the service account of `SampleKeys.serviceAccountKey` and the Entra
+    /// application of `SampleKeys.appCertificate`.
     static func standard(echoRejectedCredentials: Bool = false) throws -> LiveTokenServer {
         LiveTokenServer(
             google: GoogleAccount(
                 clientEmail: "gateway@example-project.iam.gserviceaccount.com",
                 keyID: "0123456789abcdef0123456789abcdef01234567",
-                publicKey: try RSAPublicKey(pem: TestKeys.serviceAccountPublicKey),
+                publicKey: try RSAPublicKey(pem: SampleKeys.serviceAccountPublicKey),
                 scope: "https://www.googleapis.com/auth/cloud-platform"),
             entra: EntraApplication(
                 tenantID: "00000000-0000-0000-0000-00000000a11c", clientID: "11111111-2222-3333-4444-555555555555",
-                clientSecret: "Xq8~entra.client-secret_Z9", certificate: try X509Certificate(pem: TestKeys.appCertificate),
+                clientSecret: "Xq8~entra.client-secret_Z9", certificate: try X509Certificate(pem: SampleKeys.appCertificate),
                 scope: "https://management.azure.com/.default"),
             echoRejectedCredentials: echoRejectedCredentials)
     }

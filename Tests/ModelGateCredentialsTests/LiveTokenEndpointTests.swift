@@ -3,6 +3,7 @@ import Hummingbird
 import ModelGateCore
 import ModelGateSigning
 import ModelGateTransport
+import ModelGateSimulators
 import Testing
 
 @testable import ModelGateCredentials
@@ -35,7 +36,7 @@ import Testing
 
     /// Text that must never appear in an error: the credentials sent, and a line of each private key.
     func secrets(of server: LiveTokenServer, extra: [String] = []) -> [String] {
-        let keyLines = [TestKeys.serviceAccountKey, TestKeys.otherPrivateKey, TestKeys.appPrivateKey].map {
+        let keyLines = [SampleKeys.serviceAccountKey, SampleKeys.otherPrivateKey, SampleKeys.appPrivateKey].map {
             $0.split(separator: "\n")[1].trimmingCharacters(in: .whitespaces)
         }
         let received = server.snapshot.receivedSecrets
@@ -51,7 +52,7 @@ import Testing
     @Test func googleServiceAccountGetsATokenOverCurlCachesItAndUsesIt() async throws {
         try await withTokenServer { server, curl in
             let key = try GoogleServiceAccountKey(
-                json: try server.googleKeyFile(privateKey: TestKeys.serviceAccountKey), registry: "vertex-live")
+                json: try server.googleKeyFile(privateKey: SampleKeys.serviceAccountKey), registry: "vertex-live")
             #expect(key.tokenURI == server.baseURL + "/token")
             let provider = GoogleServiceAccountTokenProvider(
                 key: key, transport: TransportStack.make(base: curl, retryPolicy: .none), registry: "vertex-live")
@@ -70,7 +71,7 @@ import Testing
             #expect(assertion.header["alg"]?.stringValue == "RS256")
             #expect(assertion.header["kid"]?.stringValue == server.google.keyID)
             #expect(assertion.claims["aud"]?.stringValue == server.googleTokenURI)
-            try assertion.verify(using: try RSAPublicKey(pem: TestKeys.serviceAccountPublicKey))
+            try assertion.verify(using: try RSAPublicKey(pem: SampleKeys.serviceAccountPublicKey))
 
             // The token opens the protected endpoint; no further exchange happens.
             for _ in 0..<2 {
@@ -93,7 +94,7 @@ import Testing
         try await withTokenServer(echoRejectedCredentials: true) { server, curl in
             // The right account and key id, the wrong private key.
             let key = try GoogleServiceAccountKey(
-                json: try server.googleKeyFile(privateKey: TestKeys.otherPrivateKey), registry: "vertex-live")
+                json: try server.googleKeyFile(privateKey: SampleKeys.otherPrivateKey), registry: "vertex-live")
             let provider = GoogleServiceAccountTokenProvider(
                 key: key, transport: TransportStack.make(base: curl, retryPolicy: .none), registry: "vertex-live")
 
@@ -159,7 +160,7 @@ import Testing
     @Test func entraCertificateAssertionIsVerifiedWithTheCertificatesPublicKey() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pemPath = try directory.write("app.pem", TestKeys.appPrivateKey + "\n" + TestKeys.appCertificate + "\n")
+        let pemPath = try directory.write("app.pem", SampleKeys.appPrivateKey + "\n" + SampleKeys.appCertificate + "\n")
         try await withTokenServer { server, curl in
             let provider = try AzureClientCredentialsTokenProvider.make(
                 settings: AzureCredentialSettings(
@@ -174,9 +175,9 @@ import Testing
 
             let assertion = try JWT(compact: try #require(server.snapshot.receivedSecrets.first))
             #expect(assertion.header["alg"]?.stringValue == "PS256")
-            #expect(assertion.header["x5t#S256"]?.stringValue == TestKeys.appX5tS256)
+            #expect(assertion.header["x5t#S256"]?.stringValue == SampleKeys.appX5tS256)
             #expect(assertion.claims["aud"]?.stringValue == server.entraTokenEndpoint)
-            try assertion.verify(using: try X509Certificate(pem: TestKeys.appCertificate))
+            try assertion.verify(using: try X509Certificate(pem: SampleKeys.appCertificate))
 
             let response = try await getProtected(server, curl: curl, provider: provider, registry: "aml-live")
             #expect(response.status == 200)
@@ -188,7 +189,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // A consistent key and certificate, but not the ones registered for the application.
-        let pemPath = try directory.write("other.pem", TestKeys.otherPrivateKey + "\n" + TestKeys.otherCertificate + "\n")
+        let pemPath = try directory.write("other.pem", SampleKeys.otherPrivateKey + "\n" + SampleKeys.otherCertificate + "\n")
         try await withTokenServer(echoRejectedCredentials: true) { server, curl in
             let provider = try AzureClientCredentialsTokenProvider.make(
                 settings: AzureCredentialSettings(certificatePath: pemPath, authority: server.baseURL),

@@ -7,6 +7,7 @@ import ModelGateSigning
 import ModelGateTransport
 import NIOCore
 import Synchronization
+import ModelGateSimulators
 import Testing
 
 @testable import ModelGateCredentials
@@ -149,7 +150,7 @@ import Testing
 
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pemPath = try directory.write("app.pem", TestKeys.appPrivateKey + "\n" + TestKeys.appCertificate + "\n")
+        let pemPath = try directory.write("app.pem", SampleKeys.appPrivateKey + "\n" + SampleKeys.appCertificate + "\n")
 
         var errors: [RegistryError] = []
         try await withLocalServer(mainRouter) { base in
@@ -216,7 +217,7 @@ import Testing
                 // Google: assertion exchange (the first attempt gets a 503 and is retried), then the token on the API.
                 tokens.failNextTokenRequests(1)
                 let googleKey = try GoogleServiceAccountKey(
-                    json: try tokens.googleKeyFile(privateKey: TestKeys.serviceAccountKey), registry: "vertex-live")
+                    json: try tokens.googleKeyFile(privateKey: SampleKeys.serviceAccountKey), registry: "vertex-live")
                 let google = GoogleServiceAccountTokenProvider(key: googleKey, transport: stack(), registry: "vertex-live")
                 let googleAPI = try await stack(BearerTokenAuthorizer(google))
                     .send(TransportRequest(url: base + "/protected", registry: "vertex-live"))
@@ -240,7 +241,7 @@ import Testing
 
                 // Refused exchanges; the server quotes the rejected credential in its answer.
                 let wrongKey = try GoogleServiceAccountKey(
-                    json: try tokens.googleKeyFile(privateKey: TestKeys.otherPrivateKey), registry: "vertex-live")
+                    json: try tokens.googleKeyFile(privateKey: SampleKeys.otherPrivateKey), registry: "vertex-live")
                 let googleWrong = GoogleServiceAccountTokenProvider(key: wrongKey, transport: stack(), registry: "vertex-live")
                 if let error = await #expect(throws: RegistryError.self, performing: {
                     try await stack(BearerTokenAuthorizer(googleWrong))
@@ -295,7 +296,7 @@ import Testing
             Self.wrongClientSecret, tokens.entra.clientSecret,
         ]
         // A line of each private key, in case key material ever reaches a log.
-        secrets += [TestKeys.serviceAccountKey, TestKeys.otherPrivateKey, TestKeys.appPrivateKey].map {
+        secrets += [SampleKeys.serviceAccountKey, SampleKeys.otherPrivateKey, SampleKeys.appPrivateKey].map {
             $0.split(separator: "\n")[1].trimmingCharacters(in: .whitespaces)
         }
         secrets += received + tokens.snapshot.issuedTokens

@@ -47,7 +47,7 @@ struct VertexAuthTests {
     }
 
     @Test func wrongKeyIsRejectedWithAClearErrorAndNoCatalogChange() async throws {
-        let harness = try await VertexHarness(privateKeyPEM: VertexTestKeys.otherPrivateKey, retries: .none)
+        let harness = try await VertexHarness(privateKeyPEM: SampleKeys.otherPrivateKey, retries: .none)
         try await VertexHarness.with(harness) { harness in
             for seed in VertexFixtures.models(count: 3) { harness.simulator.seed(seed) }
             let catalog = try CatalogDatabase.inMemory()

@@ -18,7 +18,7 @@ struct VertexConnectorTests {
             for seed in VertexFixtures.models(count: 3) { harness.simulator.seed(seed) }
             let account = try #require(harness.endpoint.accounts.first)
             let keyPath = FileManager.default.temporaryDirectory.appendingPathComponent("vertex-sa-\(UUID().uuidString).json").path
-            try harness.endpoint.keyFile(for: account, privateKeyPEM: VertexTestKeys.serviceAccountKey, projectID: VertexHarness.project)
+            try harness.endpoint.keyFile(for: account, privateKeyPEM: SampleKeys.serviceAccountKey, projectID: VertexHarness.project)
                 .write(to: URL(fileURLWithPath: keyPath))
             defer { try? FileManager.default.removeItem(atPath: keyPath) }
             let config = RegistryConfig(

@@ -38,14 +38,14 @@ final class VertexHarness: Sendable {
     ///   - beforeSend: called before each registry request (not token requests) with the request count so far.
     init(
         faults: FaultPlan = .none, operationPolls: Int = 3, pageSize: Int = 3, tokenLifetime: TimeInterval = 3600,
-        privateKeyPEM: String = VertexTestKeys.serviceAccountKey, retries: RetryPolicy = VertexHarness.retries,
+        privateKeyPEM: String = SampleKeys.serviceAccountKey, retries: RetryPolicy = VertexHarness.retries,
         containerImage: String? = VertexHarness.servingImage,
         beforeSend: (@Sendable (TransportRequest) async -> Void)? = nil
     ) async throws {
         tokens = TokenRegistry()
         let account = GoogleTokenEndpoint.Account(
             clientEmail: Self.clientEmail, keyID: Self.keyID,
-            publicKey: try RSAPublicKey(pem: VertexTestKeys.serviceAccountPublicKey))
+            publicKey: try RSAPublicKey(pem: SampleKeys.serviceAccountPublicKey))
         endpoint = GoogleTokenEndpoint(accounts: [account], tokens: tokens, lifetime: tokenLifetime)
         simulator = VertexSimulator(
             project: Self.project, location: Self.location, tokens: tokens, faults: FaultInjector(faults),

@@ -23,26 +23,11 @@ extension AzureMLAdapter {
         let outcomes = try await orderedConcurrentMap(items, limit: concurrency) { item in
             try await snapshot(for: item, observedAt: observedAt)
         }
-        var snapshots: [ModelSnapshot] = []
-        var errors: [ObjectError] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .snapshot(let snapshot): snapshots.append(snapshot)
-            case .gone: break
-            case .failed(let error): errors.append(error)
-            }
-        }
+        let (snapshots, errors) = ModelOutcome.split(outcomes)
         return ListingPage(snapshots: snapshots, next: page.nextLink, errors: errors, enumeratesEverything: true)
     }
 
-    enum ContainerOutcome: Sendable {
-        case snapshot(ModelSnapshot)
-        /// Deleted between the container list and the version list.
-        case gone
-        case failed(ObjectError)
-    }
-
-    func snapshot(for item: JSONValue, observedAt: Date) async throws -> ContainerOutcome {
+    func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {
         let model: RegistryModel
         do {
             model = try AzureMLMapping.model(item, registry: registry)

@@ -216,11 +216,8 @@ public struct GitLabAdapter: RegistryAdapter {
     /// `registered-models/get` of one model (its `latest_versions` holds every version), mapped as the listing
     /// maps it; nil when the model does not exist.
     public func snapshot(model: String) async throws -> ModelSnapshot? {
-        switch try await snapshot(for: .object(["name": .string(model)]), observedAt: now()) {
-        case .snapshot(let snapshot): return snapshot
-        case .gone: return nil
-        case .failed(let error):
-            throw RegistryError(
+        try await snapshot(for: .object(["name": .string(model)]), observedAt: now()).snapshotOrNil { error in
+            RegistryError(
                 code: .malformedPayload, registry: registry, operation: "GET \(client.apiBasePath)/registered-models/get",
                 message: error.message)
         }

@@ -30,24 +30,9 @@ extension MLflowAdapter {
             try await snapshot(for: item, observedAt: observedAt)
         }
 
-        var snapshots: [ModelSnapshot] = []
-        var errors: [ObjectError] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .snapshot(let snapshot): snapshots.append(snapshot)
-            case .gone: break
-            case .failed(let error): errors.append(error)
-            }
-        }
+        let (snapshots, errors) = ModelOutcome.split(outcomes)
         if page.nextPageToken == nil { await runCache.reset() }
         return ListingPage(snapshots: snapshots, next: page.nextPageToken, errors: errors)
-    }
-
-    enum ModelOutcome: Sendable {
-        case snapshot(ModelSnapshot)
-        /// Deleted between the search and the read: not part of the registry any more.
-        case gone
-        case failed(ObjectError)
     }
 
     func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {

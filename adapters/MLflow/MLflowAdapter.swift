@@ -193,13 +193,10 @@ public struct MLflowAdapter: RegistryAdapter {
     /// `registered-models/get` (with its aliases) plus `model-versions/search` filtered by the name, mapped as
     /// the listing maps them; nil when the model does not exist.
     public func snapshot(model: String) async throws -> ModelSnapshot? {
-        switch try await snapshot(for: .object(["name": .string(model)]), observedAt: now()) {
-        case .snapshot(let snapshot): return snapshot
-        case .gone: return nil
-        case .failed(let error):
-            throw RegistryError(
-                code: .malformedPayload, registry: registry,
-                operation: client.operationName(.GET, "registered-models/get"), message: error.message)
+        try await snapshot(for: .object(["name": .string(model)]), observedAt: now()).snapshotOrNil { error in
+            RegistryError(
+                code: .malformedPayload, registry: registry, operation: client.operationName(.GET, "registered-models/get"),
+                message: error.message)
         }
     }
 }

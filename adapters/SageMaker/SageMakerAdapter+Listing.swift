@@ -61,24 +61,11 @@ extension SageMakerAdapter {
         let outcomes = try await orderedConcurrentMap(groups, limit: concurrency) { group in
             try await snapshot(of: group, only: nil, observedAt: observedAt)
         }
-        var snapshots: [ModelSnapshot] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .snapshot(let snapshot): snapshots.append(snapshot)
-            case .gone: break
-            case .failed(let error): errors.append(error)
-            }
-        }
+        let (snapshots, modelErrors) = ModelOutcome.split(outcomes)
+        errors += modelErrors
         return ListingPage(
             snapshots: snapshots, next: page.nextToken.map { ListingCursor.groups($0).encoded }, errors: errors,
             enumeratesEverything: true)
-    }
-
-    enum GroupOutcome: Sendable {
-        case snapshot(ModelSnapshot)
-        /// Deleted between the listing and the read.
-        case gone
-        case failed(ObjectError)
     }
 
     enum PackageOutcome: Sendable {
@@ -88,7 +75,7 @@ extension SageMakerAdapter {
     }
 
     /// One group as a snapshot: its tags and its packages (every versioned one, or only the ARNs in `only`).
-    func snapshot(of group: SageMakerModelPackageGroup, only: [String]?, observedAt: Date) async throws -> GroupOutcome
+    func snapshot(of group: SageMakerModelPackageGroup, only: [String]?, observedAt: Date) async throws -> ModelOutcome
     {
         guard let arn = group.arn else {
             return .failed(
@@ -259,7 +246,7 @@ extension SageMakerAdapter {
         }
         let rest = Array(plan.groups.dropFirst(taken.count))
         let client = self.client
-        let outcomes = try await orderedConcurrentMap(taken, limit: concurrency) { entry -> GroupOutcome in
+        let outcomes = try await orderedConcurrentMap(taken, limit: concurrency) { entry -> ModelOutcome in
             let group: SageMakerModelPackageGroup
             do {
                 group = try await client.describeModelPackageGroup(name: entry.name)
@@ -270,15 +257,7 @@ extension SageMakerAdapter {
             }
             return try await snapshot(of: group, only: entry.arns, observedAt: observedAt)
         }
-        var snapshots: [ModelSnapshot] = []
-        var errors: [ObjectError] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .snapshot(let snapshot): snapshots.append(snapshot)
-            case .gone: break
-            case .failed(let error): errors.append(error)
-            }
-        }
+        let (snapshots, errors) = ModelOutcome.split(outcomes)
         let next = rest.isEmpty ? nil : ListingCursor.changes(ChangePlan(groups: rest)).encoded
         return ListingPage(snapshots: snapshots, next: next, errors: errors)
     }

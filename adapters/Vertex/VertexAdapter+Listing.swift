@@ -29,24 +29,10 @@ extension VertexAdapter {
         let outcomes = try await orderedConcurrentMap(items, limit: concurrency) { item in
             try await snapshot(for: item, observedAt: observedAt)
         }
-        var snapshots: [ModelSnapshot] = []
-        var errors: [ObjectError] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .snapshot(let snapshot): snapshots.append(snapshot)
-            case .gone: break
-            case .failed(let error): errors.append(error)
-            }
-        }
+        let (snapshots, errors) = ModelOutcome.split(outcomes)
         return ListingPage(
             snapshots: snapshots, next: reachedWatermark ? nil : page.nextPageToken, errors: errors,
             enumeratesEverything: since == nil)
-    }
-
-    enum ModelOutcome: Sendable {
-        case snapshot(ModelSnapshot)
-        case gone
-        case failed(ObjectError)
     }
 
     func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {

@@ -17,23 +17,11 @@ extension WandBAdapter {
         let outcomes = try await orderedConcurrentMap(page.nodes, limit: concurrency) { node in
             try await snapshot(for: node, org: org, observedAt: observedAt)
         }
-        var snapshots: [ModelSnapshot] = []
-        var errors: [ObjectError] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .snapshot(let snapshot): snapshots.append(snapshot)
-            case .failed(let error): errors.append(error)
-            }
-        }
+        let (snapshots, errors) = ModelOutcome.split(outcomes)
         return ListingPage(snapshots: snapshots, next: page.next, errors: errors, enumeratesEverything: true)
     }
 
-    enum CollectionOutcome: Sendable {
-        case snapshot(ModelSnapshot)
-        case failed(ObjectError)
-    }
-
-    func snapshot(for node: JSONValue, org: Organization, observedAt: Date) async throws -> CollectionOutcome {
+    func snapshot(for node: JSONValue, org: Organization, observedAt: Date) async throws -> ModelOutcome {
         let model: RegistryModel
         do {
             model = try WandBMapping.model(node, registry: registry)
