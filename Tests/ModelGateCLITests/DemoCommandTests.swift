@@ -23,6 +23,10 @@ struct DemoCommandTests {
         #expect(result.stdout.contains("Migration plan"))
         #expect(result.stdout.contains("+ create version  fraud-detector@4 → fraud-detector@(new)"))
         #expect(result.stderr.contains("==> Syncing all six registries"))
+        // Issue 15 item 20: the simulators' address is labelled as such, and no file copy is claimed.
+        #expect(result.stderr.contains("Simulated registries (stand-ins for the six registries' APIs, not the page to open)"))
+        #expect(!result.stderr.contains("replicated"))
+        #expect(result.stderr.contains("copies none"))
     }
 
     @Test func itServesTheCatalogUntilInterrupted() throws {
@@ -48,6 +52,9 @@ struct DemoCommandTests {
             if let match = seen.firstMatch(of: /open (http:\/\/127\.0\.0\.1:[0-9]+)\//) { url = String(match.1) }
         }
         let base = try #require(url, "no URL in: \(seen.suffix(500))")
+        // The one URL offered to open is the web page's; the server's own info log stays out of the demo's output.
+        #expect(seen.contains("==> ModelGate's web page: open \(base)/"))
+        #expect(!seen.contains(" info "), "\(seen)")
         let versions = try curl(base + "/api/v1/versions?limit=100")
         let items = try #require(try JSONValue.parse(Data(versions.utf8))["items"]?.arrayValue)
         #expect(items.count == 15)

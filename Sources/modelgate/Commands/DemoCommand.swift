@@ -51,7 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
     func step(_ text: String) { if !global.quiet { Console.err("==> \(text)") } }
 
     func runDemo(cloud: SimulatedCloud, directory: URL) async throws {
-        step("Simulators of six registries are listening on \(cloud.host.baseURL) (127.0.0.1 only)")
+        step("Simulated registries (stand-ins for the six registries' APIs, not the page to open): \(cloud.host.baseURL)")
         DemoStory.seed(cloud)
         let catalogPath = global.catalog ?? directory.appendingPathComponent("catalog.sqlite").path
         let yaml = """
@@ -83,7 +83,9 @@ struct DemoCommand: AsyncParsableCommand {
                 source: AdapterSource(try adapter("mlflow")), target: try adapter("sagemaker"),
                 options: MigrationOptions(carryLifecycle: true)),
             model: fraud, version: "3", catalog: catalog)
-        step("Copying sagemaker:\(fraud) to Vertex AI (europe), its files replicated to gs://acme-models-eu/")
+        step(
+            "Copying sagemaker:\(fraud) to Vertex AI (europe) with --artifact-map s3://acme-models/=gs://acme-models-eu/ "
+                + "(the copy points at gs://; the demo assumes the files are already there and copies none)")
         try await migrate(
             MigrationPlanner(
                 source: AdapterSource(try adapter("sagemaker")), target: try adapter("vertex"),
@@ -131,14 +133,17 @@ struct DemoCommand: AsyncParsableCommand {
             step("Done (--no-serve). Config and catalog were in \(directory.path) and are removed now.")
             return
         }
+        // The server's own "listening" info line would repeat the URL below among the demo's steps.
+        var serverLogger = Logger(label: "modelgate.server")
+        serverLogger.logLevel = global.verbose ? .debug : .warning
         let server = try GatewayServer(
             catalog: catalog, tokens: [], operations: ConfigOperations(config: config, environment: cloud.environment),
-            logger: Logger(label: "modelgate.server"))
+            logger: serverLogger)
         let quiet = global.quiet
         try await server.run(host: "127.0.0.1", port: port) { bound in
             if !quiet {
                 Console.err("""
-                    ==> Serving the catalog: open http://127.0.0.1:\(bound)/  (API: /api/v1, MLflow API: /api/2.0/mlflow)
+                    ==> ModelGate's web page: open http://127.0.0.1:\(bound)/  (API: /api/v1, MLflow API: /api/2.0/mlflow)
                         Try the CLI on it meanwhile: modelgate versions --config \(configPath)
                         Ctrl-C stops the demo.
                     """)
