@@ -169,7 +169,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "MLflowAdapterTests",
-            dependencies: ["MLflowAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore"],
+            dependencies: ["ModelGateTestKit", "MLflowAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore"],
             swiftSettings: strict),
         .testTarget(
             name: "AzureMLAdapterTests",
@@ -182,6 +182,7 @@ let package = Package(
         .testTarget(
             name: "SageMakerAdapterTests",
             dependencies: [
+                "ModelGateTestKit",
                 "SageMakerAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore",
                 "ModelGateServices", "ModelGateCatalog", "ModelGateRegistries", "ModelGateConfig",
             ],
@@ -235,6 +236,7 @@ let package = Package(
         .testTarget(
             name: "SimulatorConformanceTests",
             dependencies: [
+                "ModelGateTestKit",
                 "ModelGateSimulators", "ModelGateRegistries", "ModelGateConfig", "ModelGateAdapterKit", "ModelGateCore",
                 "ModelGateTransport", "ModelGateCredentials", "ModelGateSigning", "MLflowAdapter", "SageMakerAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -244,6 +246,7 @@ let package = Package(
         .testTarget(
             name: "MigrationTests",
             dependencies: [
+                "ModelGateTestKit",
                 "modelgate", "ModelGateServices", "ModelGateRegistries", "ModelGateConfig", "ModelGateSimulators", "ModelGateCatalog",
                 "ModelGateAdapterKit", "ModelGateCore", "ModelGateTransport", .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -259,7 +262,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ModelGateCLITests",
-            dependencies: ["modelgate", "ModelGateCore", "ModelGateCatalog"],
+            dependencies: ["ModelGateTestKit", "modelgate", "ModelGateCore", "ModelGateCatalog"],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -6,5 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODELGATE_SKIP_VENV=1 bash scripts/setup.sh
 echo "reliability: building" >&2
-swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Wrapping|Emitting|Write|Planning|Linking)' || true
+set +e
+swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Wrapping|Emitting|Write|Planning|Linking)'
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" -eq 0 ] || { echo "reliability: build failed" >&2; exit 1; }
 RELIABILITY_FULL=1 swift test --skip-build --filter 'Reliability' "$@"

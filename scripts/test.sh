@@ -22,7 +22,10 @@ set -e
 [ "$status" -eq 0 ] || { echo "test: build failed" >&2; exit 1; }
 
 echo "test: starting peers (mlflow server ~40 s on 2 cores, moto)" >&2
-eval "$(bash scripts/peers/moto.sh start "$state")"
-eval "$(bash scripts/peers/mlflow.sh start --with-auth "$state")"
+# A peer that does not start fails the run: `eval "$(…)"` would swallow the failure, so capture first.
+moto_env=$(bash scripts/peers/moto.sh start "$state") || { echo "test: moto did not start" >&2; exit 1; }
+eval "$moto_env"
+mlflow_env=$(bash scripts/peers/mlflow.sh start --with-auth "$state") || { echo "test: mlflow server did not start" >&2; exit 1; }
+eval "$mlflow_env"
 
 swift test --skip-build "$@"

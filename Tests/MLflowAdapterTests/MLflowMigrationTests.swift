@@ -4,6 +4,7 @@ import ModelGateAdapterKit
 import ModelGateCore
 import ModelGateTransport
 import Synchronization
+import ModelGateTestKit
 import Testing
 
 @Suite struct MLflowMigrationTests {
@@ -102,7 +103,7 @@ import Testing
 }
 
 /// The migration contract against a real MLflow server (skipped without `MODELGATE_TEST_MLFLOW_URL`).
-@Suite(.serialized, .enabled(if: RealMLflow.isAvailable))
+@Suite(.serialized, .peerPresent(RealMLflow.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(RealMLflow.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
 struct MLflowRealServerMigrationTests {
     @Test func provenanceAndSnapshotAgainstTheServer() async throws {
         let url = try #require(RealMLflow.url)

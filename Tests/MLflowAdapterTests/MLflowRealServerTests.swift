@@ -5,6 +5,7 @@ import ModelGateCore
 import ModelGateCredentials
 import ModelGateTransport
 import Synchronization
+import ModelGateTestKit
 import Testing
 
 /// Where the real servers started by `scripts/peers/mlflow.sh` listen (unset: these suites are skipped).
@@ -54,7 +55,7 @@ final class CountingTransport: HTTPTransport, Sendable {
     func count(where predicate: (String) -> Bool) -> Int { seen.withLock { $0.filter(predicate).count } }
 }
 
-@Suite(.serialized, .enabled(if: RealMLflow.isAvailable))
+@Suite(.serialized, .peerPresent(RealMLflow.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(RealMLflow.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
 struct MLflowRealServerTests {
     let counting: CountingTransport
     let adapter: MLflowAdapter
@@ -275,7 +276,7 @@ struct MLflowRealServerTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: RealMLflow.isAuthAvailable))
+@Suite(.serialized, .peerPresent(RealMLflow.isAuthAvailable, "the basic-auth MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(RealMLflow.isAuthAvailable, "the basic-auth MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
 struct MLflowBasicAuthTests {
     func adapter(password: String) throws -> MLflowAdapter {
         let url = try #require(RealMLflow.authURL)

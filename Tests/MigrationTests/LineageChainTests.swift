@@ -4,6 +4,7 @@ import ModelGateCatalog
 import ModelGateCore
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import Testing
 
 /// Lineage read from registries that were synced after a chain of migrations: the last copy shows every hop back
@@ -59,7 +60,7 @@ struct LineageChainTests {
     }
 
     /// MLflow (a real run with a dataset input and a git commit) → SageMaker (moto) → Vertex.
-    @Test(.enabled(if: Peers.both && LineageTools.python != nil, "needs the real MLflow server, moto and the .venv"))
+    @Test(.peerPresent(Peers.both && LineageTools.python != nil, "needs the real MLflow server, moto and the .venv"), .peerRequired(Peers.both && LineageTools.python != nil, "needs the real MLflow server, moto and the .venv"))
     func mlflowToSageMakerToVertexReachesTheRunAndItsDataset() async throws {
         let tracking = try #require(Peers.mlflowURL)
         let python = try #require(LineageTools.python)

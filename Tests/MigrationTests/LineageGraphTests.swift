@@ -2,6 +2,7 @@ import Foundation
 import ModelGateCatalog
 import ModelGateCore
 import ModelGateServices
+import ModelGateTestKit
 import Testing
 
 /// The lineage graph, its formats and the catalog report over ``LineageFixture``.
@@ -100,10 +101,11 @@ struct LineageGraphTests {
         #expect(LineageRendering.markdown(found).contains("| from | relation | to | asserted by | observed at |"))
     }
 
+    static let openLineageTools = "a .venv Python with jsonschema (make setup) and ../shared/specs/openlineage"
+
     @Test(
-        .enabled(
-            if: LineageTools.python != nil && LineageTools.openLineageSpec != nil,
-            "needs a .venv Python with jsonschema and ../shared/specs/openlineage"))
+        .peerPresent(LineageTools.python != nil && LineageTools.openLineageSpec != nil, LineageGraphTests.openLineageTools),
+        .peerRequired(LineageTools.python != nil && LineageTools.openLineageSpec != nil, LineageGraphTests.openLineageTools))
     func openLineageEventsValidateAgainstTheSchema() async throws {
         let catalog = try await LineageFixture.catalog()
         let found = try await graph(catalog).neighbourhood(
@@ -141,7 +143,7 @@ struct LineageGraphTests {
         }
     }
 
-    @Test(.enabled(if: LineageTools.dot != nil, "needs Graphviz `dot` (apt-get install graphviz; make setup does)"))
+    @Test(.peerPresent(LineageTools.dot != nil, "needs Graphviz `dot` (apt-get install graphviz; make setup does)"), .peerRequired(LineageTools.dot != nil, "needs Graphviz `dot` (apt-get install graphviz; make setup does)"))
     func dotOutputIsAcceptedByGraphviz() async throws {
         let dot = try #require(LineageTools.dot)
         let catalog = try await LineageFixture.catalog()
@@ -184,7 +186,7 @@ struct LineageGraphTests {
         #expect(!html.contains("<script") && !html.contains("<link") && html.contains("<svg"))
     }
 
-    @Test(.enabled(if: LineageTools.chromium != nil, "needs Chromium (apt-get install chromium; make setup does)"))
+    @Test(.peerPresent(LineageTools.chromium != nil, "needs Chromium (apt-get install chromium; make setup does)"), .peerRequired(LineageTools.chromium != nil, "needs Chromium (apt-get install chromium; make setup does)"))
     func htmlOpensInHeadlessChromium() async throws {
         let chromium = try #require(LineageTools.chromium)
         let catalog = try await LineageFixture.catalog()

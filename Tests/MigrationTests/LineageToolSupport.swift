@@ -8,12 +8,11 @@ enum LineageTools {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// `../shared/specs/openlineage`, or `$MODELGATE_OPENLINEAGE_SPEC`.
+    /// `$MODELGATE_OPENLINEAGE_SPEC`, else `shared/specs/openlineage` beside the repository (where CI puts it).
     static var openLineageSpec: URL? {
         let candidates = [
             ProcessInfo.processInfo.environment["MODELGATE_OPENLINEAGE_SPEC"].map { URL(fileURLWithPath: $0) },
             repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/specs/openlineage"),
-            URL(fileURLWithPath: "/work/shared/specs/openlineage"),
         ].compactMap { $0 }
         return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("OpenLineage.json").path) }
     }
@@ -32,11 +31,9 @@ enum LineageTools {
     static var dot: String? { which("dot") }
     static var chromium: String? { which("chromium") ?? which("chromium-browser") ?? which("google-chrome") }
 
-    /// A Python that can `import jsonschema, referencing`: the repository's `.venv`, else the main checkout's.
+    /// A Python that can `import jsonschema, referencing`: the repository's `.venv`.
     static let python: String? = {
-        for candidate in [
-            repositoryRoot.appendingPathComponent(".venv/bin/python").path, "/work/main/.venv/bin/python",
-        ] where FileManager.default.isExecutableFile(atPath: candidate) {
+        for candidate in [repositoryRoot.appendingPathComponent(".venv/bin/python").path] where FileManager.default.isExecutableFile(atPath: candidate) {
             if let result = try? run(candidate, ["-c", "import jsonschema, referencing"]), result.status == 0 {
                 return candidate
             }

@@ -4,6 +4,7 @@ import ModelGateCatalog
 import ModelGateCore
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import Testing
 
 /// Migrations between the real MLflow server, moto (SigV4 verified) and the simulated Vertex AI, Azure ML, GitLab
@@ -24,7 +25,7 @@ struct MigrationAcrossRegistriesTests {
         try await mlflow.setAlias(model: name, alias: "champion", version: "2")
     }
 
-    @Test(.enabled(if: Peers.both, "needs the real MLflow server and moto (make test starts them)"))
+    @Test(.peerPresent(Peers.both, "needs the real MLflow server and moto (make test starts them)"), .peerRequired(Peers.both, "needs the real MLflow server and moto (make test starts them)"))
     func mlflowToSageMakerToVertexKeepsTheWholeChain() async throws {
         try await MigrationWorld.with { world in
             let name = Peers.unique("fraud")
@@ -69,7 +70,7 @@ struct MigrationAcrossRegistriesTests {
         }
     }
 
-    @Test(.enabled(if: Peers.both, "needs the real MLflow server and moto (make test starts them)"))
+    @Test(.peerPresent(Peers.both, "needs the real MLflow server and moto (make test starts them)"), .peerRequired(Peers.both, "needs the real MLflow server and moto (make test starts them)"))
     func aCrashAfterKActionsThenApplyAgainEndsLikeAnUninterruptedRun() async throws {
         struct Crash: Error {}
         try await MigrationWorld.with { world in
@@ -99,7 +100,7 @@ struct MigrationAcrossRegistriesTests {
         }
     }
 
-    @Test(.enabled(if: Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
+    @Test(.peerPresent(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"), .peerRequired(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
     func mlflowToGitLabKeepsVersionNumbersAsSemVer() async throws {
         try await MigrationWorld.with { world in
             let name = Peers.unique("ranker")
@@ -115,7 +116,7 @@ struct MigrationAcrossRegistriesTests {
         }
     }
 
-    @Test(.enabled(if: Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
+    @Test(.peerPresent(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"), .peerRequired(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
     func azureAndWandBModelsMoveIntoMLflow() async throws {
         try await MigrationWorld.with { world in
             let churn = Peers.unique("churn")

@@ -1,5 +1,6 @@
 import Foundation
 import ModelGateCore
+import ModelGateTestKit
 import Testing
 
 /// `modelgate sync` and `modelgate request` against the real peers `make test` starts: an `mlflow server`
@@ -12,7 +13,7 @@ enum Peers {
     static func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
 }
 
-@Suite(.enabled(if: Peers.mlflowURL != nil, "needs MODELGATE_TEST_MLFLOW_URL (make test starts mlflow server)"))
+@Suite(.peerPresent(Peers.mlflowURL != nil, "needs MODELGATE_TEST_MLFLOW_URL (make test starts mlflow server)"), .peerRequired(Peers.mlflowURL != nil, "needs MODELGATE_TEST_MLFLOW_URL (make test starts mlflow server)"))
 struct MLflowCommandTests {
     let cli: CLI
 
@@ -113,7 +114,7 @@ struct MLflowCommandTests {
     }
 }
 
-@Suite(.enabled(if: Peers.mlflowAuthURL != nil, "needs the basic-auth mlflow server of make test"))
+@Suite(.peerPresent(Peers.mlflowAuthURL != nil, "needs the basic-auth mlflow server of make test"), .peerRequired(Peers.mlflowAuthURL != nil, "needs the basic-auth mlflow server of make test"))
 struct MLflowBasicAuthRequestTests {
     let password = Peers.environment["MODELGATE_TEST_MLFLOW_AUTH_PASSWORD"] ?? ""
     let user = Peers.environment["MODELGATE_TEST_MLFLOW_AUTH_USER"] ?? "admin"
@@ -162,7 +163,7 @@ struct MLflowBasicAuthRequestTests {
     }
 }
 
-@Suite(.enabled(if: Peers.motoURL != nil, "needs MODELGATE_TEST_MOTO_URL (make test starts moto)"))
+@Suite(.peerPresent(Peers.motoURL != nil, "needs MODELGATE_TEST_MOTO_URL (make test starts moto)"), .peerRequired(Peers.motoURL != nil, "needs MODELGATE_TEST_MOTO_URL (make test starts moto)"))
 struct SageMakerRequestTests {
     let keyID = Peers.environment["MODELGATE_TEST_AWS_ACCESS_KEY_ID"] ?? ""
     let secret = Peers.environment["MODELGATE_TEST_AWS_SECRET_ACCESS_KEY"] ?? ""

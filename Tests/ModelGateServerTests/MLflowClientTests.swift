@@ -1,11 +1,12 @@
 import Foundation
 import ModelGateCatalog
 import ModelGateServer
+import ModelGateTestKit
 import Testing
 
 /// The real `mlflow` Python client (from the repository's `.venv`) browses the federated catalog through
 /// `modelgate serve`'s MLflow-compatible API.
-@Suite("MLflow client against modelgate serve", .enabled(if: venvPython != nil, "no Python with mlflow: .venv/bin/python or $MODELGATE_TEST_PYTHON"))
+@Suite("MLflow client against modelgate serve", .peerPresent(venvPython != nil, "no Python with mlflow: .venv/bin/python or $MODELGATE_TEST_PYTHON"), .peerRequired(venvPython != nil, "no Python with mlflow: .venv/bin/python or $MODELGATE_TEST_PYTHON"))
 struct MLflowClientTests {
     static let script = #"""
         import json, sys

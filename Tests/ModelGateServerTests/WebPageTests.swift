@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import ModelGateCatalog
 @testable import ModelGateServer
+import ModelGateTestKit
 import Testing
 
 @Suite("Web pages")
@@ -46,7 +47,7 @@ struct WebPageTests {
 }
 
 /// Headless Chromium loads the pages from a running server; the rendered DOM has the expected rows.
-@Suite("Headless Chromium", .enabled(if: chromiumPath != nil, "chromium is not installed (apt-get install chromium)"))
+@Suite("Headless Chromium", .peerPresent(chromiumPath != nil, "chromium is not installed (apt-get install chromium)"), .peerRequired(chromiumPath != nil, "chromium is not installed (apt-get install chromium)"))
 struct ChromiumTests {
     static let screenshots = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-serve-screenshots")
 

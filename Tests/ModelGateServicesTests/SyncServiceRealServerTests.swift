@@ -5,6 +5,7 @@ import ModelGateCatalog
 import ModelGateCore
 import ModelGateServices
 import ModelGateTransport
+import ModelGateTestKit
 import Testing
 
 /// The sync engine against a real `mlflow server` (`MODELGATE_TEST_MLFLOW_URL`; skipped when unset).
@@ -12,7 +13,7 @@ import Testing
 /// Each test has its own in-memory catalog and its own models (`zz-svc-<ms>-<random>-…`, created in name order); `OwnModels` hides the
 /// other tests' models from the listing so that report counts are exact. The adapter pages at 2, so every
 /// listing spans several model pages and several version pages per model.
-@Suite(.serialized, .enabled(if: SyncPeer.isAvailable), .timeLimit(.minutes(5)))
+@Suite(.serialized, .peerPresent(SyncPeer.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start DIR)"), .peerRequired(SyncPeer.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start DIR)"), .timeLimit(.minutes(5)))
 struct SyncServiceRealServerTests {
     // MARK: 1. Full sync
 

@@ -5,6 +5,7 @@ import ModelGateCore
 import ModelGateRegistries
 import ModelGateTransport
 import SageMakerAdapter
+import ModelGateTestKit
 import Testing
 
 /// The composition root builds the SageMaker adapter from a `kind: sagemaker` registry of the config.
@@ -22,7 +23,7 @@ struct SageMakerConnectorTests {
         #expect(adapter.pageSize == 100, "page_size is capped at the API maximum")
     }
 
-    @Test(.enabled(if: Moto.isAvailable)) func aConfiguredRegistrySyncsFromMotoThroughTheConnector() async throws {
+    @Test(.peerPresent(Moto.isAvailable, "moto (scripts/peers/moto.sh start DIR)"), .peerRequired(Moto.isAvailable, "moto (scripts/peers/moto.sh start DIR)")) func aConfiguredRegistrySyncsFromMotoThroughTheConnector() async throws {
         let h = try MotoHarness()
         let group = try await h.seed("connector", versions: 2)
         let config = RegistryConfig(

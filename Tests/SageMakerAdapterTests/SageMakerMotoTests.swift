@@ -6,6 +6,7 @@ import ModelGateCredentials
 import ModelGateServices
 import ModelGateTransport
 import SageMakerAdapter
+import ModelGateTestKit
 import Testing
 
 /// The adapter and the sync engine against moto with SigV4 verification on (`scripts/peers/moto.sh`).
@@ -13,7 +14,7 @@ import Testing
 /// Every test has its own groups (`mg-<random>-…`) and its own in-memory catalog; `OwnGroups` hides the
 /// groups of other tests from the listing. Page size 2, so listings span several pages of groups and of
 /// packages. Stays out of moto's gaps: no deletes, no `BatchDescribeModelPackage`.
-@Suite(.serialized, .enabled(if: Moto.isAvailable), .timeLimit(.minutes(5)))
+@Suite(.serialized, .peerPresent(Moto.isAvailable, "moto (scripts/peers/moto.sh start DIR)"), .peerRequired(Moto.isAvailable, "moto (scripts/peers/moto.sh start DIR)"), .timeLimit(.minutes(5)))
 struct SageMakerMotoTests {
     // MARK: Full sync
 

@@ -5,12 +5,13 @@ import ModelGateCore
 import ModelGateRegistries
 import ModelGateSimulators
 import ModelGateTransport
+import ModelGateTestKit
 import Testing
 
 /// The same requests against the real `mlflow server` (3.17.2, `scripts/peers/mlflow.sh`) and `MLflowSimulator`,
 /// through the MLflow adapter and its client built from config, compared step by step. Differences are fixed in the
 /// simulator or listed in `Sources/ModelGateSimulators/MLflow/README.md`.
-@Suite("MLflow simulator conformance", .enabled(if: Peers.mlflowAvailable))
+@Suite("MLflow simulator conformance", .peerPresent(Peers.mlflowAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(Peers.mlflowAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
 struct MLflowConformanceTests {
     static func config(url: String, authURL: String?, user: String?, password: String?) -> String {
         var yaml = """

@@ -5,13 +5,14 @@ import ModelGateRegistries
 import ModelGateSimulators
 import ModelGateTransport
 import SageMakerAdapter
+import ModelGateTestKit
 import Testing
 
 /// The same requests against moto (signature checks on, `scripts/peers/moto.sh`) and `SageMakerSimulator`, through
 /// the SageMaker adapter and its client built from config, compared step by step. Where moto departs from the AWS
 /// API the simulator follows AWS and the step is left out here; those differences are listed in
 /// `Sources/ModelGateSimulators/SageMaker/README.md` and tested against the simulator alone.
-@Suite("SageMaker simulator conformance", .enabled(if: Peers.motoAvailable))
+@Suite("SageMaker simulator conformance", .peerPresent(Peers.motoAvailable, "moto (scripts/peers/moto.sh start DIR)"), .peerRequired(Peers.motoAvailable, "moto (scripts/peers/moto.sh start DIR)"))
 struct SageMakerConformanceTests {
     static let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1"
     /// The `DescribeModelPackage` fields the adapter reads; the step reports which are present.
