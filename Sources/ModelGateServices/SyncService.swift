@@ -121,12 +121,15 @@ public struct SyncService: Sendable {
         var seenModels = Set<String>()
         var watermark = state.watermark
         var listingErrors = 0
+        // Objects whose calls kept failing after the retries: the next sync must read them again.
+        var unreadable = 0
         var versionsSeen = 0
         var everyPageEnumeratesEverything = true
         repeat {
             try Task.checkCancellation()
             let page = try await adapter.listSnapshots(cursor: cursor, since: full ? nil : state.watermark)
             everyPageEnumeratesEverything = everyPageEnumeratesEverything && page.enumeratesEverything
+            unreadable += page.unreadable
             var catalogPage = CatalogPage(registry: adapter.registry, kind: adapter.kind)
             var versionMap: [VersionMapEntry] = []
             for error in page.errors {
@@ -176,6 +179,7 @@ public struct SyncService: Sendable {
                     catalogPage.errors.append(error)
                     if error.version == nil { listingErrors += 1 }
                 }
+                unreadable += snapshot.unreadable
                 versionsSeen += snapshot.versions.count
             }
             let outcome = try await catalog.apply(page: catalogPage, source: .sync, at: now())
@@ -193,7 +197,7 @@ public struct SyncService: Sendable {
 
         // Paging finished. The listing is complete only if it covered everything and no model failed as a whole.
         // An incremental sync whose adapter fell back to a full walk is complete too.
-        report.complete = (full || everyPageEnumeratesEverything) && listingErrors == 0
+        report.complete = (full || everyPageEnumeratesEverything) && listingErrors == 0 && unreadable == 0
         var newState = state
         newState.syncCount += 1
         newState.watermark = watermark
