@@ -49,6 +49,9 @@ public struct SyncService: Sendable {
     public let now: @Sendable () -> Date
     public let limits: SyncLimits
 
+    /// How far past now a watermark may go (a registry clock far ahead must not freeze incremental syncs).
+    public static let watermarkSlack: Int64 = 300_000
+
     public init(catalog: CatalogDatabase, limits: SyncLimits = SyncLimits(), now: @escaping @Sendable () -> Date = Date.init) {
         self.catalog = catalog
         self.limits = limits
@@ -110,7 +113,10 @@ public struct SyncService: Sendable {
         report: inout RegistrySyncReport
     ) async throws {
         let adapter = target.adapter
-        let state = try await catalog.syncState(registry: adapter.registry)
+        var state = try await catalog.syncState(registry: adapter.registry)
+        // A watermark saved before the clamp existed, from a registry clock far ahead, is brought back to now.
+        let ceiling = Timestamp.milliseconds(now()) + Self.watermarkSlack
+        state.watermark = state.watermark.map { min($0, ceiling) }
         let incremental = adapter.capabilities.incrementalListing
         // An incremental registry lists everything on --full, on its first sync and every Nth sync.
         let full = options.full || !incremental || state.watermark == nil || (state.syncCount + 1) % options.fullEvery == 0
@@ -200,7 +206,12 @@ public struct SyncService: Sendable {
         report.complete = (full || everyPageEnumeratesEverything) && listingErrors == 0 && unreadable == 0
         var newState = state
         newState.syncCount += 1
-        newState.watermark = watermark
+        // The watermark moves only when every object was read: what failed has no time to go by, so an object
+        // that could not be read keeps the watermark where it was and the next incremental sync reads it again.
+        // It never goes past now + 5 minutes, so a registry clock far ahead cannot freeze incremental syncs.
+        if unreadable == 0 {
+            newState.watermark = watermark.map { min($0, Timestamp.milliseconds(now()) + Self.watermarkSlack) }
+        }
         newState.cursor = nil
         if report.complete {
             let tombstones = try await catalog.recordCompleteListing(
