@@ -168,7 +168,10 @@ extension SageMakerAdapter {
     func changePlan(since: Int64) async throws -> ChangePlan? {
         // Search reads an index that may trail the writes: ask from `searchOverlap` before the watermark, so a
         // change indexed late is still found (re-reading a few unchanged packages costs a describe each).
-        let earliest = since - Self.searchOverlap
+        // The watermark is clamped into the timestamps a request can carry, so neither the subtraction nor the
+        // seconds sent below can overflow.
+        let earliest = min(max(since, Timestamp.range.lowerBound + Self.searchOverlap), Timestamp.range.upperBound)
+            - Self.searchOverlap
         let sinceDate = Timestamp.date(milliseconds: earliest)
         var packages: [String: [(version: Int64, arn: String)]] = [:]
         var seenARNs: Set<String> = []
@@ -262,12 +265,14 @@ extension SageMakerAdapter {
         return ListingPage(snapshots: snapshots, next: next, errors: errors)
     }
 
+    /// A `Search` record's epoch seconds (or RFC 3339 text) as milliseconds; nil when absent, unreadable, not
+    /// finite or outside ``Timestamp/range`` (never a trap: seconds × 1000 is checked).
     static func milliseconds(_ value: JSONValue?) -> Int64? {
         switch value {
-        case .int(let seconds)?: return seconds * 1000
-        case .double(let seconds)? where seconds.isFinite: return Int64((seconds * 1000).rounded())
+        case .int(let seconds)?: return Timestamp.checkedMilliseconds(seconds: seconds)
+        case .double(let seconds)?: return Timestamp.checkedMilliseconds(seconds: seconds)
         case .string(let text)?:
-            if let seconds = Double(text), seconds.isFinite { return Int64((seconds * 1000).rounded()) }
+            if let seconds = Double(text) { return Timestamp.checkedMilliseconds(seconds: seconds) }
             return Timestamp.parseMilliseconds(text)
         default: return nil
         }
