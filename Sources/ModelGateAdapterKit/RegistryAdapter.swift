@@ -42,12 +42,19 @@ public struct ModelSnapshot: Sendable {
     public var versions: [ModelVersion]
     public var lineage: [LineageEdge]
     public var errors: [ObjectError]
+    /// Versions left out because their calls kept failing after the retries (each is also in `errors`): the
+    /// listing is then not complete, the watermark does not move, and the next sync reads them again.
+    public var unreadable: Int
 
-    public init(model: RegistryModel, versions: [ModelVersion], lineage: [LineageEdge] = [], errors: [ObjectError] = []) {
+    public init(
+        model: RegistryModel, versions: [ModelVersion], lineage: [LineageEdge] = [], errors: [ObjectError] = [],
+        unreadable: Int = 0
+    ) {
         self.model = model
         self.versions = versions
         self.lineage = lineage
         self.errors = errors
+        self.unreadable = unreadable
     }
 }
 
@@ -65,11 +72,29 @@ public struct ListingPage: Sendable {
     /// or that was asked without `since`, counts as complete when nothing failed.
     public var enumeratesEverything: Bool
 
-    public init(snapshots: [ModelSnapshot], next: String?, errors: [ObjectError] = [], enumeratesEverything: Bool = false) {
+    /// Models left out because their calls kept failing after the retries (each is also in `errors`): the
+    /// listing is then not complete, the watermark does not move, and the next sync reads them again.
+    public var unreadable: Int
+
+    public init(
+        snapshots: [ModelSnapshot], next: String?, errors: [ObjectError] = [], enumeratesEverything: Bool = false,
+        unreadable: Int = 0
+    ) {
         self.snapshots = snapshots
         self.next = next
         self.errors = errors
         self.enumeratesEverything = enumeratesEverything
+        self.unreadable = unreadable
+    }
+
+    /// A page of the models read concurrently: their snapshots, then `errors` (problems met in the listing call
+    /// itself) followed by each failed model's error, in order; models gone meanwhile are left out.
+    public init(outcomes: [ModelOutcome], next: String?, errors: [ObjectError] = [], enumeratesEverything: Bool = false) {
+        let (snapshots, modelErrors) = ModelOutcome.split(outcomes)
+        let unreadable = outcomes.filter { if case .unreadable = $0 { true } else { false } }.count
+        self.init(
+            snapshots: snapshots, next: next, errors: errors + modelErrors, enumeratesEverything: enumeratesEverything,
+            unreadable: unreadable)
     }
 }
 

@@ -2,7 +2,49 @@ import Foundation
 
 /// RFC 3339 UTC timestamps with milliseconds, the one form every ModelGate output uses
 /// (`2026-11-26T10:00:00.123Z`), and lenient parsing of what registries and users send.
+///
+/// A registry's number never traps here: the `checked…` conversions answer nil outside ``range`` (years 0000
+/// through 9999, what the four-digit form can write), and callers turn that into a per-object error.
 public enum Timestamp {
+    /// The Unix milliseconds ModelGate keeps: `0000-01-01T00:00:00.000Z` through `9999-12-31T23:59:59.999Z`.
+    public static let range: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
+    /// Unix milliseconds from Unix seconds, or nil when the result would be outside ``range``.
+    public static func checkedMilliseconds(seconds: Int64) -> Int64? {
+        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return !overflow && range.contains(ms) ? ms : nil
+    }
+
+    /// Unix milliseconds from Unix seconds with a fraction (rounded to the millisecond), or nil when `seconds`
+    /// is not finite or the result would be outside ``range``.
+    public static func checkedMilliseconds(seconds: Double) -> Int64? {
+        checkedMilliseconds(exactly: seconds * 1000)
+    }
+
+    /// Whole Unix milliseconds from a number that may have a fraction (rounded), or nil when it is not finite
+    /// or outside ``range``.
+    public static func checkedMilliseconds(exactly milliseconds: Double) -> Int64? {
+        guard milliseconds.isFinite else { return nil }
+        let rounded = milliseconds.rounded()
+        guard rounded >= Double(range.lowerBound), rounded <= Double(range.upperBound) else { return nil }
+        return Int64(rounded)
+    }
+
+    /// The date of Unix milliseconds, or nil outside ``range``.
+    public static func checkedDate(milliseconds: Int64) -> Date? {
+        range.contains(milliseconds) ? date(milliseconds: milliseconds) : nil
+    }
+
+    /// The date of Unix seconds (with a fraction), or nil when not finite or outside ``range``.
+    public static func checkedDate(seconds: Double) -> Date? {
+        checkedMilliseconds(seconds: seconds).map { date(milliseconds: $0) }
+    }
+
+    /// The date of whole Unix seconds, or nil outside ``range``.
+    public static func checkedDate(seconds: Int64) -> Date? {
+        checkedMilliseconds(seconds: seconds).map { date(milliseconds: $0) }
+    }
+
     /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, always three fraction digits).
     public static func format(_ date: Date) -> String {
         let ms = milliseconds(date)
@@ -40,7 +82,7 @@ public enum Timestamp {
             s[7] == UInt8(ascii: "-"), let day = num(8, 2), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var ms = days(fromCivil: year, month, day) * 86_400_000
-        if s.count == 10 { return ms }
+        if s.count == 10 { return range.contains(ms) ? ms : nil }
         guard s.count >= 19, s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: "t") || s[10] == UInt8(ascii: " "),
             let hh = num(11, 2), s[13] == UInt8(ascii: ":"), let mi = num(14, 2), s[16] == UInt8(ascii: ":"),
             let ss = num(17, 2), hh < 24, mi < 60, ss < 61
@@ -60,8 +102,8 @@ public enum Timestamp {
             for _ in min(digits, 3)..<3 { fraction *= 10 }
             ms += fraction
         }
-        if i == s.count { return ms }  // no zone: taken as UTC
-        if s[i] == UInt8(ascii: "Z") || s[i] == UInt8(ascii: "z") { return i + 1 == s.count ? ms : nil }
+        if i == s.count { return range.contains(ms) ? ms : nil }  // no zone: taken as UTC
+        if s[i] == UInt8(ascii: "Z") || s[i] == UInt8(ascii: "z") { return i + 1 == s.count && range.contains(ms) ? ms : nil }
         guard s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-"), let oh = num(i + 1, 2) else { return nil }
         var om: Int64 = 0
         if i + 3 < s.count {
@@ -72,17 +114,26 @@ public enum Timestamp {
             return nil
         }
         let offset = (oh * 60 + om) * 60_000
-        return s[i] == UInt8(ascii: "+") ? ms - offset : ms + offset
+        let utc = s[i] == UInt8(ascii: "+") ? ms - offset : ms + offset
+        return range.contains(utc) ? utc : nil
     }
 
+    /// ``parseMilliseconds(_:)`` as a date.
     public static func parse(_ text: String) -> Date? {
         parseMilliseconds(text).map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
+    /// Unix milliseconds of `date`, clamped to ``range`` (a date that is not finite gives 0): never traps, even for
+    /// a date that slipped past the checked conversions.
     public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        guard value.isFinite else { return value.isNaN ? 0 : (value > 0 ? range.upperBound : range.lowerBound) }
+        if value <= Double(range.lowerBound) { return range.lowerBound }
+        if value >= Double(range.upperBound) { return range.upperBound }
+        return Int64(value)
     }
 
+    /// The date of Unix milliseconds (any Int64; see ``checkedDate(milliseconds:)`` for registry input).
     public static func date(milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }

@@ -49,6 +49,9 @@ public struct SyncService: Sendable {
     public let now: @Sendable () -> Date
     public let limits: SyncLimits
 
+    /// How far past now a watermark may go (a registry clock far ahead must not freeze incremental syncs).
+    public static let watermarkSlack: Int64 = 300_000
+
     public init(catalog: CatalogDatabase, limits: SyncLimits = SyncLimits(), now: @escaping @Sendable () -> Date = Date.init) {
         self.catalog = catalog
         self.limits = limits
@@ -110,7 +113,10 @@ public struct SyncService: Sendable {
         report: inout RegistrySyncReport
     ) async throws {
         let adapter = target.adapter
-        let state = try await catalog.syncState(registry: adapter.registry)
+        var state = try await catalog.syncState(registry: adapter.registry)
+        // A watermark saved before the clamp existed, from a registry clock far ahead, is brought back to now.
+        let ceiling = Timestamp.milliseconds(now()) + Self.watermarkSlack
+        state.watermark = state.watermark.map { min($0, ceiling) }
         let incremental = adapter.capabilities.incrementalListing
         // An incremental registry lists everything on --full, on its first sync and every Nth sync.
         let full = options.full || !incremental || state.watermark == nil || (state.syncCount + 1) % options.fullEvery == 0
@@ -121,12 +127,15 @@ public struct SyncService: Sendable {
         var seenModels = Set<String>()
         var watermark = state.watermark
         var listingErrors = 0
+        // Objects whose calls kept failing after the retries: the next sync must read them again.
+        var unreadable = 0
         var versionsSeen = 0
         var everyPageEnumeratesEverything = true
         repeat {
             try Task.checkCancellation()
             let page = try await adapter.listSnapshots(cursor: cursor, since: full ? nil : state.watermark)
             everyPageEnumeratesEverything = everyPageEnumeratesEverything && page.enumeratesEverything
+            unreadable += page.unreadable
             var catalogPage = CatalogPage(registry: adapter.registry, kind: adapter.kind)
             var versionMap: [VersionMapEntry] = []
             for error in page.errors {
@@ -176,6 +185,7 @@ public struct SyncService: Sendable {
                     catalogPage.errors.append(error)
                     if error.version == nil { listingErrors += 1 }
                 }
+                unreadable += snapshot.unreadable
                 versionsSeen += snapshot.versions.count
             }
             let outcome = try await catalog.apply(page: catalogPage, source: .sync, at: now())
@@ -193,10 +203,15 @@ public struct SyncService: Sendable {
 
         // Paging finished. The listing is complete only if it covered everything and no model failed as a whole.
         // An incremental sync whose adapter fell back to a full walk is complete too.
-        report.complete = (full || everyPageEnumeratesEverything) && listingErrors == 0
+        report.complete = (full || everyPageEnumeratesEverything) && listingErrors == 0 && unreadable == 0
         var newState = state
         newState.syncCount += 1
-        newState.watermark = watermark
+        // The watermark moves only when every object was read: what failed has no time to go by, so an object
+        // that could not be read keeps the watermark where it was and the next incremental sync reads it again.
+        // It never goes past now + 5 minutes, so a registry clock far ahead cannot freeze incremental syncs.
+        if unreadable == 0 {
+            newState.watermark = watermark.map { min($0, Timestamp.milliseconds(now()) + Self.watermarkSlack) }
+        }
         newState.cursor = nil
         if report.complete {
             let tombstones = try await catalog.recordCompleteListing(

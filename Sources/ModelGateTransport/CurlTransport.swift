@@ -87,10 +87,13 @@ public struct CurlTransport: HTTPTransport {
 }
 
 extension Duration {
-    /// Whole milliseconds, at least 0.
+    /// Whole milliseconds, at least 0 and at most `Int64.max` (never traps, however long the duration).
     var milliseconds: Int64 {
         let parts = components
-        return max(0, parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000)
+        let (whole, overflow) = parts.seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return parts.seconds > 0 ? Int64.max : 0 }
+        let (total, overflow2) = whole.addingReportingOverflow(parts.attoseconds / 1_000_000_000_000_000)
+        return overflow2 ? Int64.max : max(0, total)
     }
 }
 

@@ -9,8 +9,9 @@ extension AzureMLAdapter {
     /// `since` is ignored: ARM has no updated-since filter, so every listing reads everything and every page
     /// says `enumeratesEverything`. The cursor is ARM's `nextLink`, verbatim. A malformed container is
     /// reported in `ListingPage.errors`, a malformed version in its snapshot's `errors`; the rest of the page
-    /// is kept. A container deleted between the listing and the read of its versions is left out. Any failed
-    /// call throws (the page is then not returned at all).
+    /// is kept. A container deleted between the listing and the read of its versions is left out; one whose
+    /// versions call keeps failing after the retries is a per-object error (read again by the next sync). A
+    /// failed listing call or a refusal of the credentials throws (the page is then not returned at all).
     public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
         let link = cursor.flatMap { $0.isEmpty ? nil : $0 }
         let page = try await client.listModels(nextLink: link)
@@ -23,8 +24,7 @@ extension AzureMLAdapter {
         let outcomes = try await orderedConcurrentMap(items, limit: concurrency) { item in
             try await snapshot(for: item, observedAt: observedAt)
         }
-        let (snapshots, errors) = ModelOutcome.split(outcomes)
-        return ListingPage(snapshots: snapshots, next: page.nextLink, errors: errors, enumeratesEverything: true)
+        return ListingPage(outcomes: outcomes, next: page.nextLink, enumeratesEverything: true)
     }
 
     func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {
@@ -38,10 +38,8 @@ extension AzureMLAdapter {
         let raws: [JSONValue]
         do {
             raws = try await client.allVersions(model: model.name)
-        } catch let error as RegistryError where error.code == .notFound {
-            return .gone
-        } catch let error as RegistryError where error.code == .malformedPayload {
-            return .failed(ObjectError(model: model.name, version: nil, message: error.description))
+        } catch {
+            return try ModelOutcome.after(error, model: model.name)
         }
         var versions: [ModelVersion] = []
         var errors: [ObjectError] = []

@@ -9,7 +9,8 @@ extension GitLabAdapter {
     /// each model with every version from its `latest_versions`.
     ///
     /// `since` is ignored: every listing reads everything and is complete. A malformed model is reported in
-    /// `ListingPage.errors`, a malformed version in its snapshot's `errors`; any failed call throws.
+    /// `ListingPage.errors`, a malformed version in its snapshot's `errors`; a model whose own read keeps
+    /// failing after the retries is a per-object error. A failed search or a refusal of the credentials throws.
     public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
         let token = cursor.flatMap { $0.isEmpty ? nil : $0 }
         let page = try await client.searchRegisteredModels(maxResults: pageSize, orderBy: ["name ASC"], pageToken: token)
@@ -22,8 +23,7 @@ extension GitLabAdapter {
         let outcomes = try await orderedConcurrentMap(items, limit: concurrency) { item in
             try await snapshot(for: item, observedAt: observedAt)
         }
-        let (snapshots, errors) = ModelOutcome.split(outcomes)
-        return ListingPage(snapshots: snapshots, next: page.nextPageToken, errors: errors)
+        return ListingPage(outcomes: outcomes, next: page.nextPageToken)
     }
 
     func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {
@@ -33,8 +33,8 @@ extension GitLabAdapter {
             do {
                 let answer = try await client.call(.GET, "registered-models/get", query: [("name", name)])
                 json = answer["registered_model"] ?? .null
-            } catch let error as RegistryError where error.code == .notFound {
-                return .gone
+            } catch {
+                return try ModelOutcome.after(error, model: name)
             }
         }
         let wire: MLflowRegisteredModel

@@ -24,9 +24,19 @@ public enum GitLabMapping {
         return first
     }
 
-    /// Unix seconds → date.
+    /// Unix seconds → date; nil for seconds outside ``Timestamp/range`` (years 0000–9999).
     public static func date(seconds: Int64?) -> Date? {
-        seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        seconds.flatMap { Timestamp.checkedDate(seconds: $0) }
+    }
+
+    /// Unix seconds → date, refusing seconds outside ``Timestamp/range``: a version with an absurd date is a
+    /// per-object error, not a catalog row dated in year 300 000.
+    static func checkedDate(seconds: Int64?, field: String, version: String) throws(MappingError) -> Date? {
+        guard let seconds else { return nil }
+        guard let date = Timestamp.checkedDate(seconds: seconds) else {
+            throw MappingError(description: "GitLab version id \(version): \(field) \(seconds) is out of range (years 0000-9999)")
+        }
+        return date
     }
 
     /// A normalized version; `raw` keeps GitLab's object (with its internal id in `version`).
@@ -38,7 +48,9 @@ public enum GitLabMapping {
             registry: registry, kind: .gitlab, model: wire.name, version: semver, description: wire.description,
             status: MLflowMapping.status(wire.status), lifecycle: .none, lifecycleRaw: wire.currentStage, aliases: [],
             tags: wire.tags, sourceURI: wire.source, artifactDigest: nil, run: run, metrics: [:],
-            createdAt: date(seconds: wire.creationTimestamp), updatedAt: date(seconds: wire.lastUpdatedTimestamp),
+            createdAt: try checkedDate(seconds: wire.creationTimestamp, field: "creation_timestamp", version: wire.version),
+            updatedAt: try checkedDate(
+                seconds: wire.lastUpdatedTimestamp, field: "last_updated_timestamp", version: wire.version),
             createdBy: wire.userID, deleted: false, raw: wire.raw)
     }
 

@@ -10,7 +10,9 @@ extension MLflowAdapter {
     /// `since` is ignored: MLflow cannot filter by update time, so every listing reads everything and is
     /// complete. The cursor is MLflow's own page token. A malformed model is reported in
     /// `ListingPage.errors`, a malformed version or an unreadable run in its snapshot's `errors`; the rest
-    /// of the page is kept. Any failed call throws (the page is then not returned at all).
+    /// of the page is kept. A model whose calls keep failing after the retries is a per-object error, and so
+    /// is a version whose run cannot be read for that reason (it is left out, and read again by the next
+    /// sync). A failed `registered-models/search` or a refusal of the credentials throws for the whole page.
     public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
         let token = cursor.flatMap { $0.isEmpty ? nil : $0 }
         if token == nil { await runCache.reset() }
@@ -30,9 +32,8 @@ extension MLflowAdapter {
             try await snapshot(for: item, observedAt: observedAt)
         }
 
-        let (snapshots, errors) = ModelOutcome.split(outcomes)
         if page.nextPageToken == nil { await runCache.reset() }
-        return ListingPage(snapshots: snapshots, next: page.nextPageToken, errors: errors)
+        return ListingPage(outcomes: outcomes, next: page.nextPageToken)
     }
 
     func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {
@@ -46,10 +47,8 @@ extension MLflowAdapter {
         let model: MLflowRegisteredModel
         do {
             model = try await client.getRegisteredModel(name: listed.name)
-        } catch let error as RegistryError where error.code == .notFound {
-            return .gone
-        } catch let error as RegistryError where error.code == .malformedPayload {
-            return .failed(ObjectError(model: listed.name, version: nil, message: error.description))
+        } catch {
+            return try ModelOutcome.after(error, model: listed.name)
         }
 
         var errors: [ObjectError] = []
@@ -57,10 +56,10 @@ extension MLflowAdapter {
         let rawVersions: [JSONValue]
         do {
             rawVersions = try await client.allModelVersions(name: model.name, pageSize: versionPageSize)
-        } catch let error as RegistryError where error.code == .malformedPayload {
+        } catch {
             // An answer that is not MLflow's JSON (an HTML error page with 200, a body that is not UTF-8, nesting
-            // too deep to read) fails this model alone; the rest of the page is kept.
-            return .failed(ObjectError(model: model.name, version: nil, message: error.description))
+            // too deep to read), or calls that keep failing, fail this model alone; the rest of the page is kept.
+            return try ModelOutcome.after(error, model: model.name)
         }
         for raw in rawVersions {
             do {
@@ -81,18 +80,35 @@ extension MLflowAdapter {
 
         var runs: [String: MLflowRun] = [:]
         var runProblems: [String: String] = [:]
+        var unreadableRuns: [String: String] = [:]
         var runOrder: [String] = []
-        for runID in wires.compactMap(\.runID) where runs[runID] == nil && runProblems[runID] == nil {
+        for runID in wires.compactMap(\.runID)
+        where runs[runID] == nil && runProblems[runID] == nil && unreadableRuns[runID] == nil {
             runOrder.append(runID)
-            switch try await runCache.run(runID, client: client) {
-            case .found(let run): runs[runID] = run
-            case .unavailable(let why): runProblems[runID] = why
+            do {
+                switch try await runCache.run(runID, client: client) {
+                case .found(let run): runs[runID] = run
+                case .unavailable(let why): runProblems[runID] = why
+                }
+            } catch {
+                switch try ObjectReadFailure.classify(error) {
+                case .gone, .malformed: runProblems[runID] = String(describing: error)
+                case .unreadable(let why): unreadableRuns[runID] = why
+                }
             }
         }
 
         var versions: [ModelVersion] = []
         var lineage: [LineageEdge] = []
+        var unreadable = 0
         for wire in wires {
+            if let runID = wire.runID, let why = unreadableRuns[runID] {
+                // Stored without its run, the version would lose its metrics: it is left out and read again next time.
+                errors.append(
+                    ObjectError(model: model.name, version: wire.version, message: "run \(runID) could not be read: \(why)"))
+                unreadable += 1
+                continue
+            }
             let run = wire.runID.flatMap { runs[$0] }
             versions.append(
                 MLflowMapping.version(
@@ -111,6 +127,6 @@ extension MLflowAdapter {
         return .snapshot(
             ModelSnapshot(
                 model: MLflowMapping.model(model, registry: registry), versions: versions, lineage: lineage,
-                errors: errors))
+                errors: errors, unreadable: unreadable))
     }
 }

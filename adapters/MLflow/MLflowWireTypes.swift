@@ -55,6 +55,16 @@ struct MLflowObjectReader {
         }
     }
 
+    /// A Unix-milliseconds int64 field; a number outside ``Timestamp/range`` (years 0000–9999) is an error here,
+    /// never a trap later.
+    func timestamp(_ key: String) throws(MLflowDecodingError) -> Int64? {
+        guard let value = try int64(key) else { return nil }
+        guard Timestamp.range.contains(value) else {
+            throw MLflowDecodingError(field: key, reason: "timestamp \(value) is out of range (years 0000-9999)")
+        }
+        return value
+    }
+
     func double(_ key: String) throws(MLflowDecodingError) -> Double? {
         switch object[key] {
         case nil, .null?: return nil
@@ -137,8 +147,8 @@ public struct MLflowRegisteredModel: Sendable, Hashable {
     public init(json: JSONValue) throws(MLflowDecodingError) {
         let reader = try MLflowObjectReader(json, what: "registered model")
         name = try reader.requiredString("name")
-        creationTimestamp = try reader.int64("creation_timestamp")
-        lastUpdatedTimestamp = try reader.int64("last_updated_timestamp")
+        creationTimestamp = try reader.timestamp("creation_timestamp")
+        lastUpdatedTimestamp = try reader.timestamp("last_updated_timestamp")
         userID = try reader.string("user_id")
         description = try reader.string("description")
         tags = try reader.keyValues("tags")
@@ -186,8 +196,8 @@ public struct MLflowModelVersion: Sendable, Hashable {
         case .int(let number)?: version = String(number)  // tolerated: a proxy or old server sending a number
         default: version = try reader.requiredString("version")
         }
-        creationTimestamp = try reader.int64("creation_timestamp")
-        lastUpdatedTimestamp = try reader.int64("last_updated_timestamp")
+        creationTimestamp = try reader.timestamp("creation_timestamp")
+        lastUpdatedTimestamp = try reader.timestamp("last_updated_timestamp")
         userID = try reader.string("user_id")
         currentStage = try reader.string("current_stage")
         description = try reader.string("description")
@@ -274,8 +284,8 @@ public struct MLflowRun: Sendable, Hashable {
             try reader.prefixed("info") { () throws(MLflowDecodingError) in
                 (
                     try info.string("experiment_id"), try info.string("run_name"), try info.string("user_id"),
-                    try info.string("status"), try info.string("lifecycle_stage"), try info.int64("start_time"),
-                    try info.int64("end_time"), try info.string("artifact_uri")
+                    try info.string("status"), try info.string("lifecycle_stage"), try info.timestamp("start_time"),
+                    try info.timestamp("end_time"), try info.string("artifact_uri")
                 )
             }
         var metrics: [String: Double] = [:]

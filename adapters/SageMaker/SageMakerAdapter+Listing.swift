@@ -21,7 +21,9 @@ extension SageMakerAdapter {
     ///
     /// Per-object problems are kept out of the page's failure: a malformed group is in `ListingPage.errors`,
     /// a malformed package in its snapshot's `errors`; a group or package deleted between the listing and
-    /// the read is left out. Any other failed call throws `RegistryError` for the whole page.
+    /// the read is left out. A group or package whose calls keep failing after the retries (429, 5xx, resets)
+    /// is a per-object error too, counted as unreadable (the next sync reads it again). A failed listing call
+    /// (`ListModelPackageGroups`, `Search`) or a refusal of the credentials throws `RegistryError` for the page.
     public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
         let observedAt = now()
         switch try ListingCursor(cursor, registry: registry) {
@@ -61,10 +63,8 @@ extension SageMakerAdapter {
         let outcomes = try await orderedConcurrentMap(groups, limit: concurrency) { group in
             try await snapshot(of: group, only: nil, observedAt: observedAt)
         }
-        let (snapshots, modelErrors) = ModelOutcome.split(outcomes)
-        errors += modelErrors
         return ListingPage(
-            snapshots: snapshots, next: page.nextToken.map { ListingCursor.groups($0).encoded }, errors: errors,
+            outcomes: outcomes, next: page.nextToken.map { ListingCursor.groups($0).encoded }, errors: errors,
             enumeratesEverything: true)
     }
 
@@ -72,6 +72,8 @@ extension SageMakerAdapter {
         case package(SageMakerModelPackage)
         case gone
         case failed(ObjectError)
+        /// Its `DescribeModelPackage` kept failing after the retries.
+        case unreadable(ObjectError)
     }
 
     /// One group as a snapshot: its tags and its packages (every versioned one, or only the ARNs in `only`).
@@ -84,10 +86,8 @@ extension SageMakerAdapter {
         let tags: [String: String]
         do {
             tags = try await client.listTags(arn: arn)
-        } catch let error as RegistryError where error.code == .notFound {
-            return .gone
-        } catch let error as RegistryError where error.code == .malformedPayload {
-            return .failed(ObjectError(model: group.name, version: nil, message: error.description))
+        } catch {
+            return try ModelOutcome.after(error, model: group.name)
         }
 
         var errors: [ObjectError] = []
@@ -98,10 +98,8 @@ extension SageMakerAdapter {
             let items: [JSONValue]
             do {
                 items = try await client.allModelPackages(group: group.name, pageSize: pageSize)
-            } catch let error as RegistryError where error.code == .notFound {
-                return .gone
-            } catch let error as RegistryError where error.code == .malformedPayload {
-                return .failed(ObjectError(model: group.name, version: nil, message: error.description))
+            } catch {
+                return try ModelOutcome.after(error, model: group.name)
             }
             for item in items {
                 do {
@@ -122,17 +120,20 @@ extension SageMakerAdapter {
         let outcomes = try await orderedConcurrentMap(targets, limit: concurrency) { arn -> PackageOutcome in
             do {
                 return .package(try await client.describeModelPackage(name: arn))
-            } catch let error as RegistryError where error.code == .notFound {
-                return .gone
-            } catch let error as RegistryError where error.code == .malformedPayload {
-                return .failed(
-                    ObjectError(
-                        model: groupName, version: SageMakerMapping.packageReference(arn: arn)?.version,
-                        message: error.description))
+            } catch {
+                // One package that keeps failing is this package's error; the group's other versions are kept.
+                let version = SageMakerMapping.packageReference(arn: arn)?.version
+                switch try ObjectReadFailure.classify(error) {
+                case .gone: return .gone
+                case .malformed(let message): return .failed(ObjectError(model: groupName, version: version, message: message))
+                case .unreadable(let message):
+                    return .unreadable(ObjectError(model: groupName, version: version, message: message))
+                }
             }
         }
         var packages: [SageMakerModelPackage] = []
         var versionsSeen: Set<Int64> = []
+        var unreadable = 0
         for outcome in outcomes {
             switch outcome {
             case .package(let wire):
@@ -146,6 +147,9 @@ extension SageMakerAdapter {
                 if versionsSeen.insert(wire.version).inserted { packages.append(wire) }
             case .gone: break
             case .failed(let error): errors.append(error)
+            case .unreadable(let error):
+                errors.append(error)
+                unreadable += 1
             }
         }
         packages.sort { $0.version < $1.version }
@@ -155,7 +159,7 @@ extension SageMakerAdapter {
             ModelSnapshot(
                 model: SageMakerMapping.model(group, tags: tags, registry: registry),
                 versions: packages.map { SageMakerMapping.version($0, registry: registry) }, lineage: lineage,
-                errors: errors))
+                errors: errors, unreadable: unreadable))
     }
 
     // MARK: Incremental listing
@@ -168,7 +172,10 @@ extension SageMakerAdapter {
     func changePlan(since: Int64) async throws -> ChangePlan? {
         // Search reads an index that may trail the writes: ask from `searchOverlap` before the watermark, so a
         // change indexed late is still found (re-reading a few unchanged packages costs a describe each).
-        let earliest = since - Self.searchOverlap
+        // The watermark is clamped into the timestamps a request can carry, so neither the subtraction nor the
+        // seconds sent below can overflow.
+        let earliest = min(max(since, Timestamp.range.lowerBound + Self.searchOverlap), Timestamp.range.upperBound)
+            - Self.searchOverlap
         let sinceDate = Timestamp.date(milliseconds: earliest)
         var packages: [String: [(version: Int64, arn: String)]] = [:]
         var seenARNs: Set<String> = []
@@ -250,24 +257,23 @@ extension SageMakerAdapter {
             let group: SageMakerModelPackageGroup
             do {
                 group = try await client.describeModelPackageGroup(name: entry.name)
-            } catch let error as RegistryError where error.code == .notFound {
-                return .gone
-            } catch let error as RegistryError where error.code == .malformedPayload {
-                return .failed(ObjectError(model: entry.name, version: nil, message: error.description))
+            } catch {
+                return try ModelOutcome.after(error, model: entry.name)
             }
             return try await snapshot(of: group, only: entry.arns, observedAt: observedAt)
         }
-        let (snapshots, errors) = ModelOutcome.split(outcomes)
         let next = rest.isEmpty ? nil : ListingCursor.changes(ChangePlan(groups: rest)).encoded
-        return ListingPage(snapshots: snapshots, next: next, errors: errors)
+        return ListingPage(outcomes: outcomes, next: next)
     }
 
+    /// A `Search` record's epoch seconds (or RFC 3339 text) as milliseconds; nil when absent, unreadable, not
+    /// finite or outside ``Timestamp/range`` (never a trap: seconds × 1000 is checked).
     static func milliseconds(_ value: JSONValue?) -> Int64? {
         switch value {
-        case .int(let seconds)?: return seconds * 1000
-        case .double(let seconds)? where seconds.isFinite: return Int64((seconds * 1000).rounded())
+        case .int(let seconds)?: return Timestamp.checkedMilliseconds(seconds: seconds)
+        case .double(let seconds)?: return Timestamp.checkedMilliseconds(seconds: seconds)
         case .string(let text)?:
-            if let seconds = Double(text), seconds.isFinite { return Int64((seconds * 1000).rounded()) }
+            if let seconds = Double(text) { return Timestamp.checkedMilliseconds(seconds: seconds) }
             return Timestamp.parseMilliseconds(text)
         default: return nil
         }

@@ -67,15 +67,24 @@ struct SageMakerObjectReader {
     func date(_ key: String) throws(SageMakerDecodingError) -> Date? {
         switch object[key] {
         case nil, .null?: return nil
-        case .int(let seconds)?: return Date(timeIntervalSince1970: Double(seconds))
-        case .double(let seconds)? where seconds.isFinite: return Date(timeIntervalSince1970: seconds)
+        case .int(let seconds)?: return try inRange(Timestamp.checkedDate(seconds: seconds), key, .int(seconds))
+        case .double(let seconds)?: return try inRange(Timestamp.checkedDate(seconds: seconds), key, .double(seconds))
         case .string(let text)?:
-            if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
+            if let seconds = Double(text) { return try inRange(Timestamp.checkedDate(seconds: seconds), key, .string(text)) }
             if let date = Timestamp.parse(text) { return date }
             throw SageMakerDecodingError(field: key, reason: "not a timestamp: \(Self.excerpt(.string(text)))")
         case let other?:
             throw SageMakerDecodingError(field: key, reason: "expected a timestamp, got \(Self.excerpt(other))")
         }
+    }
+
+    /// `date`, or an error naming `key` when the number was not finite or outside ``Timestamp/range``.
+    private func inRange(_ date: Date?, _ key: String, _ value: JSONValue) throws(SageMakerDecodingError) -> Date {
+        guard let date else {
+            throw SageMakerDecodingError(
+                field: key, reason: "timestamp \(Self.excerpt(value)) is out of range (years 0000-9999)")
+        }
+        return date
     }
 
     func objectField(_ key: String) throws(SageMakerDecodingError) -> SageMakerObjectReader? {

@@ -9,7 +9,9 @@ extension VertexAdapter {
     /// the models are listed `orderBy=update_time desc` and the walk ends at the first model whose
     /// `updateTime` is older than `since`: only models changed since the watermark are read (each with all
     /// its versions). A malformed model is reported in `ListingPage.errors`, a malformed version in its
-    /// snapshot's `errors`; a model deleted between the two calls is left out. Any failed call throws.
+    /// snapshot's `errors`; a model deleted between the two calls is left out, and one whose `:listVersions`
+    /// keeps failing after the retries is a per-object error (read again by the next sync). A failed
+    /// `models` call or a refusal of the credentials throws.
     public func listSnapshots(cursor: String?, since: Int64?) async throws -> ListingPage {
         let token = cursor.flatMap { $0.isEmpty ? nil : $0 }
         let page = try await client.listModels(
@@ -29,10 +31,8 @@ extension VertexAdapter {
         let outcomes = try await orderedConcurrentMap(items, limit: concurrency) { item in
             try await snapshot(for: item, observedAt: observedAt)
         }
-        let (snapshots, errors) = ModelOutcome.split(outcomes)
         return ListingPage(
-            snapshots: snapshots, next: reachedWatermark ? nil : page.nextPageToken, errors: errors,
-            enumeratesEverything: since == nil)
+            outcomes: outcomes, next: reachedWatermark ? nil : page.nextPageToken, enumeratesEverything: since == nil)
     }
 
     func snapshot(for item: JSONValue, observedAt: Date) async throws -> ModelOutcome {
@@ -45,8 +45,8 @@ extension VertexAdapter {
         let raws: [JSONValue]
         do {
             raws = try await client.allVersions(model: model.name, pageSize: pageSize)
-        } catch let error as RegistryError where error.code == .notFound {
-            return .gone
+        } catch {
+            return try ModelOutcome.after(error, model: model.name)
         }
         var versions: [ModelVersion] = []
         var errors: [ObjectError] = []
