@@ -98,6 +98,30 @@ struct ReliabilityAttacksLeaseTests {
         #expect(report.created == 3)
     }
 
+    // Item 8: a sync that stalled past its lease and was taken over stops before writing anything more.
+    @Test func aSyncWhoseLeaseWasTakenOverStopsBeforeWriting() async throws {
+        let (first, second, directory) = try Self.twoProcesses()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let gated = GatedRegistry(Self.registry())
+        let stalled = Task {
+            await SyncService(catalog: first, holder: "stalled").sync(SyncTarget(adapter: gated), options: SyncOptions(full: true))
+        }
+        var started = gated.started.makeAsyncIterator()
+        _ = await started.next()
+        // As if the stalled sync's lease had expired: another process takes the registry over.
+        let held = try #require(try await second.lease(registry: "leased"))
+        let takeover = try await second.acquireLease(
+            registry: "leased", holder: "newcomer", token: "newcomer", at: Date(), duration: 600, replacing: held.token)
+        guard case .acquired = takeover else { Issue.record("the takeover failed"); return }
+
+        gated.gate.open()
+        let report = await stalled.value
+        #expect(report.status == .failed)
+        #expect(report.errors.last?.message.contains("lost its lease to newcomer") == true, "\(report.errors)")
+        #expect(try await first.versions(VersionQuery(registry: "leased")).items.isEmpty, "it wrote nothing after losing it")
+        #expect(try await first.lease(registry: "leased")?.holder == "newcomer", "and it left the newcomer's lease alone")
+    }
+
     // Item 8: a lease that has not expired is not taken over, whoever asks.
     @Test func aLiveLeaseIsNotTakenOverAndItsHolderCanRenewIt() async throws {
         let catalog = try CatalogDatabase.inMemory()
