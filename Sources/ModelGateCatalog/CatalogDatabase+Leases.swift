@@ -48,7 +48,7 @@ public struct SyncLease: Sendable, Hashable {
     }
 }
 
-/// The answer of ``CatalogDatabase/acquireLease(registry:holder:token:at:duration:)``.
+/// The answer of ``CatalogDatabase/acquireLease(registry:holder:token:at:duration:host:pid:replacing:)``.
 public enum LeaseAcquisition: Sendable, Hashable {
     /// The caller holds the lease now.
     case acquired(SyncLease)

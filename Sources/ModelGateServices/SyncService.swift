@@ -59,7 +59,7 @@ public struct SyncOptions: Sendable {
 /// paging finished, no error) counts misses towards tombstones (DESIGN §5).
 ///
 /// A registry is synced by one sync at a time, across processes sharing the catalog: each sync takes the
-/// registry's lease row first (``CatalogDatabase/acquireLease(registry:holder:token:at:duration:)``), renews it
+/// registry's lease row first (``CatalogDatabase/acquireLease(registry:holder:token:at:duration:host:pid:replacing:)``), renews it
 /// while it runs, and gives it back at the end; a sync that finds it held reports the registry busy, or waits.
 public struct SyncService: Sendable {
     public let catalog: CatalogDatabase
