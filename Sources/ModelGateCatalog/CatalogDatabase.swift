@@ -67,13 +67,14 @@ public struct CatalogDatabase: Sendable {
     }
 
     /// The identifiers of the shipped migrations, oldest first.
-    public static let migrationIdentifiers: [String] = [CatalogSchema.v1, CatalogSchema.v2Audit]
+    public static let migrationIdentifiers: [String] = [CatalogSchema.v1, CatalogSchema.v2Audit, CatalogSchema.v3Leases]
 
     /// All shipped migrations. A migration is never edited once shipped; changes come as new migrations.
     public static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(CatalogSchema.v1, migrate: CatalogSchema.createV1)
         migrator.registerMigration(CatalogSchema.v2Audit, migrate: CatalogSchema.createAudit)
+        migrator.registerMigration(CatalogSchema.v3Leases, migrate: CatalogSchema.createLeases)
         return migrator
     }
 }

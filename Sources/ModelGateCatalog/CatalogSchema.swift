@@ -161,3 +161,22 @@ enum CatalogSchema {
             index: "versionMap_onTarget", on: "versionMap", columns: ["targetRegistry", "targetModel", "targetVersion"])
     }
 }
+
+extension CatalogSchema {
+    static let v3Leases = "v3: leases"
+
+    /// One row per registry being synced: who holds it (`holder`, a person-readable "program on host (pid N)",
+    /// and `token`, unique per sync; `host` and `pid` so that a holder on the same host that died can be told
+    /// from one that runs), since when and until when. An expired row can be taken over.
+    static func createLeases(_ db: Database) throws {
+        try db.create(table: "syncLease") { t in
+            t.primaryKey("registryName", .text)
+            t.column("holder", .text).notNull()
+            t.column("token", .text).notNull()
+            t.column("host", .text)
+            t.column("pid", .integer)
+            t.column("acquiredAt", .integer).notNull()
+            t.column("expiresAt", .integer).notNull()
+        }
+    }
+}

@@ -189,15 +189,14 @@ struct APIRoutes: Sendable {
             throw APIError.invalid("registries", "no registry '\(unknown)' in the config; known: \(known.joined(separator: ", "))")
         }
         let selected = requested.isEmpty ? known : known.filter { requested.contains($0) }
-        let busy = server.jobs.busyRegistries().intersection(selected)
+        let id = UUID().uuidString.lowercased()
+        let job = SyncJob(id: id, registries: selected, startedBy: caller.name, startedAt: Date())
+        let busy = server.jobs.reserve(job)
         if !busy.isEmpty {
             throw APIError(
                 .conflict, code: "sync_running", "a sync of \(busy.sorted().joined(separator: ", ")) is already running",
                 field: "registries")
         }
-        let id = UUID().uuidString.lowercased()
-        let job = SyncJob(id: id, registries: selected, startedBy: caller.name, startedAt: Date())
-        server.jobs.add(job)
         var options = operations.syncOptions
         options.full = full
         let catalog = self.catalog
@@ -215,7 +214,8 @@ struct APIRoutes: Sendable {
                     refused.append(report)
                 }
             }
-            let ran = await SyncService(catalog: catalog).run(targets, options: options, progress: job)
+            let ran = await SyncService(catalog: catalog, holder: SyncService.holder("modelgate serve"))
+                .run(targets, options: options, progress: job)
             let byName = Dictionary((ran.registries + refused).map { ($0.registry, $0) }, uniquingKeysWith: { a, _ in a })
             let report = SyncReport(registries: selected.compactMap { byName[$0] })
             let synced = report.registries.filter { $0.status == .ok }.map(\.registry)

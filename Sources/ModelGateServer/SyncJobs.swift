@@ -52,7 +52,12 @@ final class SyncJob: SyncProgressObserver, Sendable {
     }
 
     func registryFinished(_ report: RegistrySyncReport) {
-        state.withLock { $0.progress[report.registry, default: RegistryProgress()].status = report.status.rawValue }
+        state.withLock { $0.progress[report.registry, default: RegistryProgress()].status = Self.status(report) }
+    }
+
+    /// `ok`, `failed`, or `busy` for a registry another sync (another process or replica) was syncing.
+    static func status(_ report: RegistrySyncReport) -> String {
+        report.busy != nil ? "busy" : report.status.rawValue
     }
 
     func finish(_ report: SyncReport, conflictsOpened: Int) {
@@ -61,7 +66,7 @@ final class SyncJob: SyncProgressObserver, Sendable {
             $0.conflictsOpened = conflictsOpened
             $0.status = report.ok ? "succeeded" : "failed"
             $0.finishedAt = Date()
-            for r in report.registries { $0.progress[r.registry, default: RegistryProgress()].status = r.status.rawValue }
+            for r in report.registries { $0.progress[r.registry, default: RegistryProgress()].status = Self.status(r) }
         }
     }
 
@@ -90,30 +95,33 @@ final class SyncJob: SyncProgressObserver, Sendable {
 
 /// Running and finished syncs (the last 100 kept), and saved migration plans.
 final class JobStore: Sendable {
-    private let syncs = Mutex<[String: SyncJob]>([:])
-    private let order = Mutex<[String]>([])
+    private struct Syncs {
+        var jobs: [String: SyncJob] = [:]
+        /// Ids, oldest first.
+        var order: [String] = []
+    }
+    private let syncs = Mutex(Syncs())
     private let plans = Mutex<[String: MigrationPlan]>([:])
 
-    func add(_ job: SyncJob) {
-        syncs.withLock { $0[job.id] = job }
-        let evicted: [String] = order.withLock { order in
-            order.append(job.id)
-            guard order.count > 100 else { return [] }
-            let drop = Array(order.prefix(order.count - 100))
-            order.removeFirst(drop.count)
-            return drop
-        }
-        syncs.withLock { jobs in for id in evicted { jobs[id] = nil } }
-    }
-
-    func sync(_ id: String) -> SyncJob? { syncs.withLock { $0[id] } }
-
-    /// The registries a running sync holds: a second sync of the same registry waits its turn (409).
-    func busyRegistries() -> Set<String> {
-        syncs.withLock { jobs in
-            Set(jobs.values.filter(\.isRunning).flatMap(\.registries))
+    /// Adds `job` unless a running sync holds one of its registries; returns those registries (empty: added).
+    ///
+    /// The check and the add are one step under one lock, so two `POST /api/v1/sync` at once never both start
+    /// the same registry (the loser answers 409).
+    func reserve(_ job: SyncJob) -> Set<String> {
+        syncs.withLock { syncs in
+            let busy = Set(syncs.jobs.values.filter(\.isRunning).flatMap(\.registries)).intersection(job.registries)
+            guard busy.isEmpty else { return busy }
+            syncs.jobs[job.id] = job
+            syncs.order.append(job.id)
+            if syncs.order.count > 100 {
+                for id in syncs.order.prefix(syncs.order.count - 100) { syncs.jobs[id] = nil }
+                syncs.order.removeFirst(syncs.order.count - 100)
+            }
+            return []
         }
     }
+
+    func sync(_ id: String) -> SyncJob? { syncs.withLock { $0.jobs[id] } }
 
     func savePlan(_ plan: MigrationPlan) {
         plans.withLock { plans in

@@ -1,4 +1,5 @@
 import Foundation
+import ModelGateCatalog
 import ModelGateCore
 
 /// The summary of one registry's sync: the `registries[]` element of `modelgate sync --output json`.
@@ -23,6 +24,8 @@ public struct RegistrySyncReport: Sendable, Encodable, Hashable {
     public var seconds: Double
     /// Pages committed (one transaction each).
     public var pages: Int
+    /// The lease another sync holds when this one found the registry busy (then `status` is `failed`).
+    public var busy: SyncLease?
 
     public init(registry: String, kind: RegistryKind) {
         self.registry = registry
@@ -60,6 +63,14 @@ public protocol SyncProgressObserver: Sendable {
     func registryStarted(_ registry: String, full: Bool)
     func pageCommitted(_ registry: String, pages: Int, versions: Int, elapsed: Double)
     func registryFinished(_ report: RegistrySyncReport)
+    /// Another sync holds `registry` (`SyncOptions.waitForLease`): called when the wait starts and when the
+    /// holder changes.
+    func registryWaiting(_ registry: String, for lease: SyncLease)
+}
+
+extension SyncProgressObserver {
+    /// Observers that do not show waits ignore them.
+    public func registryWaiting(_ registry: String, for lease: SyncLease) {}
 }
 
 /// Observes nothing.

@@ -30,12 +30,25 @@ public struct SyncOptions: Sendable {
     public var tombstoneAfterMisses: Int
     /// An incremental registry lists everything every Nth sync.
     public var fullEvery: Int
+    /// When another sync holds a registry's lease: wait until it is free (true) or report the registry busy.
+    public var waitForLease: Bool
+    /// How long a registry's lease lasts unless renewed; the holder renews it every third of that while it syncs,
+    /// so a crashed holder's lease can be taken over after at most this long.
+    public var leaseDuration: Duration
+    /// How often a waiting sync asks for the lease again.
+    public var leasePollInterval: Duration
 
-    public init(full: Bool = false, concurrency: Int = 4, tombstoneAfterMisses: Int = 2, fullEvery: Int = 24) {
+    public init(
+        full: Bool = false, concurrency: Int = 4, tombstoneAfterMisses: Int = 2, fullEvery: Int = 24,
+        waitForLease: Bool = false, leaseDuration: Duration = .seconds(60), leasePollInterval: Duration = .seconds(1)
+    ) {
         self.full = full
         self.concurrency = max(1, concurrency)
         self.tombstoneAfterMisses = max(1, tombstoneAfterMisses)
         self.fullEvery = max(1, fullEvery)
+        self.waitForLease = waitForLease
+        self.leaseDuration = max(leaseDuration, .milliseconds(10))
+        self.leasePollInterval = max(leasePollInterval, .milliseconds(10))
     }
 }
 
@@ -44,18 +57,33 @@ public struct SyncOptions: Sendable {
 /// A page is committed with its change-log rows or not at all, so a crash or kill at any point leaves a
 /// consistent catalog, and the next sync converges. Only a complete listing (everything enumerated,
 /// paging finished, no error) counts misses towards tombstones (DESIGN §5).
+///
+/// A registry is synced by one sync at a time, across processes sharing the catalog: each sync takes the
+/// registry's lease row first (``CatalogDatabase/acquireLease(registry:holder:token:at:duration:host:pid:replacing:)``), renews it
+/// while it runs, and gives it back at the end; a sync that finds it held reports the registry busy, or waits.
 public struct SyncService: Sendable {
     public let catalog: CatalogDatabase
     public let now: @Sendable () -> Date
     public let limits: SyncLimits
+    /// Who this process is in a lease row, for people: `modelgate sync on HOST (pid N)`.
+    public let holder: String
 
     /// How far past now a watermark may go (a registry clock far ahead must not freeze incremental syncs).
     public static let watermarkSlack: Int64 = 300_000
 
-    public init(catalog: CatalogDatabase, limits: SyncLimits = SyncLimits(), now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        catalog: CatalogDatabase, limits: SyncLimits = SyncLimits(), holder: String = SyncService.holder("modelgate"),
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.catalog = catalog
         self.limits = limits
+        self.holder = holder
         self.now = now
+    }
+
+    /// `PROGRAM on HOST (pid N)`: this process as a lease holder.
+    public static func holder(_ program: String) -> String {
+        "\(program) on \(ProcessInfo.processInfo.hostName) (pid \(ProcessInfo.processInfo.processIdentifier))"
     }
 
     /// Syncs every target, at most `options.concurrency` at once; never throws for a registry's failure:
@@ -89,13 +117,38 @@ public struct SyncService: Sendable {
         let started = ContinuousClock.now
         let before = target.counters?() ?? (requests: 0, retries: 0)
         var report = RegistrySyncReport(registry: adapter.registry, kind: adapter.kind)
+        let lease = LeaseKeeper(
+            catalog: catalog, registry: adapter.registry, holder: holder, duration: options.leaseDuration, now: now)
         do {
-            try await catalog.upsertRegistry(RegistryInfo(name: adapter.registry, kind: adapter.kind, endpoint: target.endpoint))
-            try await walk(target, options: options, progress: progress, started: started, report: &report)
+            if let busy = try await lease.acquire(wait: options.waitForLease, poll: options.leasePollInterval, progress: progress) {
+                // Someone else is syncing it: its result stands, so nothing is recorded for this one.
+                report.status = .failed
+                report.busy = busy
+                report.errors.append(.init(model: nil, version: nil, message: busy.busyMessage))
+                report.seconds = Self.seconds(since: started)
+                progress.registryFinished(report)
+                return report
+            }
         } catch {
             report.status = .failed
-            report.complete = false
-            report.errors.append(.init(model: nil, version: nil, message: Self.describe(error)))
+            report.errors.append(
+                .init(model: nil, version: nil, message: "\(adapter.registry): the sync lease could not be taken: \(Self.describe(error))"))
+            report.seconds = Self.seconds(since: started)
+            progress.registryFinished(report)
+            return report
+        }
+        await withTaskGroup(of: Void.self) { group in
+            // Renewed in the background too, so that a page slower than the lease does not lose it.
+            group.addTask { await lease.renewUntilCancelled() }
+            do {
+                try await catalog.upsertRegistry(RegistryInfo(name: adapter.registry, kind: adapter.kind, endpoint: target.endpoint))
+                try await walk(target, options: options, progress: progress, started: started, lease: lease, report: &report)
+            } catch {
+                report.status = .failed
+                report.complete = false
+                report.errors.append(.init(model: nil, version: nil, message: Self.describe(error)))
+            }
+            group.cancelAll()
         }
         let after = target.counters?() ?? (requests: 0, retries: 0)
         report.requests = after.requests - before.requests
@@ -104,13 +157,14 @@ public struct SyncService: Sendable {
         let message = report.status == .failed ? report.errors.last?.message : nil
         try? await catalog.recordSyncResult(
             registry: adapter.registry, at: now(), status: report.status.rawValue, message: message)
+        await lease.release()
         progress.registryFinished(report)
         return report
     }
 
     private func walk(
         _ target: SyncTarget, options: SyncOptions, progress: any SyncProgressObserver, started: ContinuousClock.Instant,
-        report: inout RegistrySyncReport
+        lease: LeaseKeeper, report: inout RegistrySyncReport
     ) async throws {
         let adapter = target.adapter
         var state = try await catalog.syncState(registry: adapter.registry)
@@ -188,6 +242,8 @@ public struct SyncService: Sendable {
                 unreadable += snapshot.unreadable
                 versionsSeen += snapshot.versions.count
             }
+            // Writes only while this sync still holds the registry (a takeover after a stall stops it here).
+            try await lease.confirm()
             let outcome = try await catalog.apply(page: catalogPage, source: .sync, at: now())
             for entry in versionMap { try await catalog.insertVersionMap(entry) }
             report.created += outcome.created
@@ -213,6 +269,7 @@ public struct SyncService: Sendable {
             newState.watermark = watermark.map { min($0, Timestamp.milliseconds(now()) + Self.watermarkSlack) }
         }
         newState.cursor = nil
+        try await lease.confirm()
         if report.complete {
             let tombstones = try await catalog.recordCompleteListing(
                 registry: adapter.registry, seen: seen, seenModels: seenModels, tombstoneAfterMisses: options.tombstoneAfterMisses, at: now())

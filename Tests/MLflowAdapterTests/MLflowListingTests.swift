@@ -275,9 +275,9 @@ import Testing
         #expect(page.errors.isEmpty)
     }
 
-    @Test func aFailingCallFailsThePageWithAnErrorNamingTheRegistryAndTheCall() async throws {
+    @Test func aFailingListingCallFailsThePageWithAnErrorNamingTheRegistryAndTheCall() async throws {
         var routes = transcriptRoutes()
-        routes["GET model-versions/search"] = { _ in
+        routes["GET registered-models/search"] = { _ in
             FakeTransport.json(#"{"error_code": "INTERNAL_ERROR", "message": "database is locked"}"#, status: 500)
         }
         let adapter = makeAdapter(FakeTransport(routes: routes))
@@ -288,9 +288,26 @@ import Testing
         #expect(error.httpStatus == 500)
         #expect(error.providerCode == "INTERNAL_ERROR")
         #expect(error.registry == "mlflow-test")
-        #expect(error.operation == "GET /api/2.0/mlflow/model-versions/search")
+        #expect(error.operation == "GET /api/2.0/mlflow/registered-models/search")
         #expect(error.description.contains("mlflow-test"))
         #expect(error.description.contains("database is locked"))
+    }
+
+    // Issue 15, item 10: one model's failing call no longer fails the page (this test pinned the opposite before).
+    @Test func aModelWhoseVersionsCallFailsIsAPerObjectErrorNamingTheRegistryAndTheCall() async throws {
+        var routes = transcriptRoutes()
+        routes["GET model-versions/search"] = { _ in
+            FakeTransport.json(#"{"error_code": "INTERNAL_ERROR", "message": "database is locked"}"#, status: 500)
+        }
+        let page = try await makeAdapter(FakeTransport(routes: routes)).listSnapshots(cursor: nil, since: nil)
+        #expect(page.snapshots.isEmpty)
+        #expect(page.unreadable == page.errors.count && !page.errors.isEmpty)
+        let error = try #require(page.errors.first)
+        #expect(error.version == nil && error.model != nil)
+        #expect(error.message.contains("mlflow-test"))
+        #expect(error.message.contains("GET /api/2.0/mlflow/model-versions/search"))
+        #expect(error.message.contains("HTTP 500") && error.message.contains("INTERNAL_ERROR"))
+        #expect(error.message.contains("database is locked"))
     }
 
     @Test(arguments: [

@@ -42,6 +42,46 @@ final class ObjectFaultTransport: HTTPTransport {
     }
 }
 
+/// 20% of requests answered with a 429, a 503 or a reset connection (seeded), as the fault-injecting proxy in front
+/// of moto did when the issue was found.
+final class RandomFaultTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    private let state: Mutex<(random: UInt64, injected: Int)>
+
+    init(inner: any HTTPTransport, seed: UInt64) {
+        self.inner = inner
+        state = Mutex((seed, 0))
+    }
+
+    var injected: Int { state.withLock { $0.injected } }
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let draw = state.withLock { state -> Int in
+            state.random = state.random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let draw = Int((state.random >> 33) % 100)
+            if draw < 20 { state.injected += 1 }
+            return draw
+        }
+        switch draw {
+        case 0..<7:
+            return TransportResponse(
+                status: 429, headers: [("Content-Type", "application/x-amz-json-1.1")],
+                body: Array(#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.utf8), url: request.url)
+        case 7..<14:
+            return TransportResponse(
+                status: 503, headers: [("Content-Type", "application/x-amz-json-1.1")],
+                body: Array(#"{"__type":"ServiceUnavailable","message":"injected"}"#.utf8), url: request.url)
+        case 14..<20:
+            throw RegistryError(
+                code: .transport, registry: request.registry, operation: request.operationName,
+                message: "connection reset (injected)",
+                underlying: TransportFailure(curlCode: 56, detail: "Recv failure: Connection reset by peer", requestMayHaveBeenSent: true))
+        default:
+            return try await inner.send(request)
+        }
+    }
+}
+
 /// Issue 15, item 10: one object whose calls keep failing after the retries is a per-object error; the rest of its
 /// registry commits, and the next sync reads it again.
 @Suite("Reliability: attacks — sync")
@@ -124,6 +164,44 @@ struct ReliabilityAttacksSyncTests {
                     try await ReliabilityFaultTests.normalized(catalog, object.registry)
                         == ReliabilityFaultTests.normalized(truth, object.registry), "\(object.registry)")
             }
+        }
+    }
+
+    // Item 10, as found: moto behind 20% faults (429, 503, resets), and one DescribeModelPackage that never answers.
+    @Test(.enabled(if: Peers.motoURL != nil, "needs moto (make test starts it)"))
+    func onMotoOnePackageThatKeepsFailingLeavesTheOtherVersionsStored() async throws {
+        try await MigrationWorld.with { world in
+            let group = Peers.unique("mg-fails-alone")
+            let sm = try world.adapter("sm")
+            _ = try await sm.createModel(name: group, description: nil, tags: [:])
+            for v in 1...5 {
+                _ = try await sm.createVersion(NewVersion(model: group, sourceURI: "s3://mg-bucket/\(group)/\(v)/model.tar.gz"))
+            }
+            var config = try #require(world.config.registry(named: "sm"))
+            config.retry = RetrySettings(maxAttempts: 8, base: .milliseconds(5), cap: .milliseconds(20))
+            let curl = CurlTransport(options: TransportOptions(proxy: .none))
+            let random = RandomFaultTransport(inner: curl, seed: 42)
+            let object = ObjectFaultTransport(inner: random, needle: "model-package/\(group)/3\"")
+            let connector = RegistryConnector(
+                environment: [:], homeDirectory: nil, baseTransport: { _ in object },
+                servingImages: world.config.conflicts.servingImage)
+            let adapter = try connector.connect(config).requireAdapter()
+            let catalog = try CatalogDatabase.inMemory()
+            let service = SyncService(catalog: catalog)
+            let first = await service.sync(SyncTarget(adapter: adapter), options: SyncOptions(full: true))
+            #expect(object.injected > 0 && random.injected > 0)
+            #expect(first.status == .ok, "\(first.errors)")
+            #expect(!first.complete)
+            #expect(first.errors.contains { $0.model == group && $0.version == "3" && $0.message.contains("DescribeModelPackage") },
+                "\(first.errors)")
+            let stored = try await catalog.versions(VersionQuery(registry: "sm", model: group)).items.map(\.version)
+            #expect(stored.sorted() == ["1", "2", "4", "5"], "every other version is stored")
+
+            object.stop()
+            let second = await service.sync(SyncTarget(adapter: adapter), options: SyncOptions(full: true))
+            #expect(second.status == .ok, "\(second.errors)")
+            let all = try await catalog.versions(VersionQuery(registry: "sm", model: group)).items.map(\.version)
+            #expect(all.sorted() == ["1", "2", "3", "4", "5"], "the next sync reads it again")
         }
     }
 

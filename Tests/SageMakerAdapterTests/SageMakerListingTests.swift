@@ -121,14 +121,23 @@ struct SageMakerListingTests {
         #expect(page.errors.isEmpty)
     }
 
-    @Test func aFailedCallFailsTheWholePage() async throws {
+    @Test func aFailedListingCallFailsTheWholePage() async throws {
         let fake = seeded()
-        fake.inject("ListModelPackages", FakeSageMaker.html(500, title: "500 Internal Server Error"))
+        fake.inject("ListModelPackageGroups", FakeSageMaker.html(500, title: "500 Internal Server Error"))
         let error = try await #require(throws: RegistryError.self) {
             _ = try await makeAdapter(fake).listSnapshots(cursor: nil, since: nil)
         }
         #expect(error.code == .serverError)
-        #expect(error.operation == "SageMaker.ListModelPackages")
+        #expect(error.operation == "SageMaker.ListModelPackageGroups")
+    }
+
+    // Issue 15, item 10: a group's failing call no longer fails the page (this test pinned the opposite before).
+    @Test func aGroupWhosePackagesCallFailsIsAPerObjectError() async throws {
+        let fake = seeded()
+        fake.inject("ListModelPackages", FakeSageMaker.html(500, title: "500 Internal Server Error"))
+        let page = try await makeAdapter(fake).listSnapshots(cursor: nil, since: nil)
+        #expect(!page.errors.isEmpty && page.unreadable == page.errors.count)
+        #expect(page.errors.allSatisfy { $0.version == nil && $0.message.contains("SageMaker.ListModelPackages") })
     }
 
     @Test func aCursorOfAnotherAdapterIsRefused() async throws {

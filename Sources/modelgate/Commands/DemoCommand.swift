@@ -94,7 +94,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         step("Syncing all six registries into the catalog")
         let targets = try config.registries.map { SyncTarget(adapter: try adapter($0.name), endpoint: $0.baseURL) }
-        let report = await SyncService(catalog: catalog).run(targets, options: SyncOptions(full: true))
+        let report = await SyncService(catalog: catalog, holder: SyncService.holder("modelgate demo"))
+            .run(targets, options: SyncOptions(full: true))
         for registry in report.registries where registry.status != .ok {
             throw CLIError("the demo's sync of \(registry.registry) failed: \(registry.errors.first?.message ?? "?")")
         }

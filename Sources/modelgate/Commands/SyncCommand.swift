@@ -13,11 +13,17 @@ struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Pull registries into the catalog (incremental where possible unless --full).",
-        discussion: "A failing registry does not stop the others; the exit code is 1 if any failed.")
+        discussion: """
+            A failing registry does not stop the others; the exit code is 1 if any failed. A registry that another \
+            sync (another `modelgate sync`, or `serve`) is syncing is reported busy, naming that sync; with --wait \
+            this one waits for it instead.
+            """)
 
     @Argument(help: "Registries to sync (default: all configured).") var registries: [String] = []
     @Flag(help: "List everything, ignoring watermarks; only complete listings tombstone deleted versions.")
     var full = false
+    @Flag(help: "When another sync holds a registry, wait until it is done (progress on stderr) instead of failing it as busy.")
+    var wait = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -56,10 +62,11 @@ struct SyncCommand: AsyncParsableCommand {
             }
             let options = SyncOptions(
                 full: full, concurrency: config.sync.concurrency,
-                tombstoneAfterMisses: config.sync.tombstoneAfterMisses, fullEvery: config.sync.fullEvery)
+                tombstoneAfterMisses: config.sync.tombstoneAfterMisses, fullEvery: config.sync.fullEvery, waitForLease: wait)
             let progress = SyncProgressPrinter(
                 interactive: Console.stderrIsTerminal && !global.quiet, quiet: global.quiet)
-            let ran = await SyncService(catalog: catalog).run(targets, options: options, progress: progress)
+            let ran = await SyncService(catalog: catalog, holder: SyncService.holder("modelgate sync"))
+                .run(targets, options: options, progress: progress)
             // Keep the config's order in the summary.
             let byName = Dictionary(uniqueKeysWithValues: (ran.registries + refused).map { ($0.registry, $0) })
             let report = SyncReport(registries: selected.compactMap { byName[$0.name] })
@@ -79,13 +86,15 @@ struct SyncCommand: AsyncParsableCommand {
                     "SECONDS")
                 for r in report.registries {
                     table.add(
-                        r.registry, r.kind.rawValue, r.status == .ok ? (r.complete ? "ok" : "ok (partial)") : "failed",
+                        r.registry, r.kind.rawValue,
+                        r.status == .ok ? (r.complete ? "ok" : "ok (partial)") : (r.busy == nil ? "failed" : "busy"),
                         String(r.created), String(r.updated), String(r.deleted), String(r.unchanged),
                         String(r.errors.count), String(r.requests), String(format: "%.2f", r.seconds))
                 }
                 Console.out(table.render())
                 // Per-object errors (and a failed registry's error) on stderr; --quiet leaves them to the summary.
-                for r in report.registries where !r.errors.isEmpty && !global.quiet {
+                // A busy registry's line was printed as it finished.
+                for r in report.registries where !r.errors.isEmpty && !global.quiet && r.busy == nil {
                     for e in r.errors.prefix(20) {
                         let object = [e.model, e.version].compactMap { $0 }.joined(separator: "@")
                         let message = SyncProgressPrinter.withoutRegistry(e.message, r.registry)
@@ -124,10 +133,20 @@ final class SyncProgressPrinter: SyncProgressObserver {
         }
     }
 
+    func registryWaiting(_ registry: String, for lease: SyncLease) {
+        guard !quiet else { return }
+        let line =
+            "\(registry): waiting: \(lease.holder) has been syncing it since \(Timestamp.format(lease.acquiredAt)) "
+            + "(lease until \(Timestamp.format(lease.expiresAt)) unless renewed)"
+        lock.withLock { _ in Console.err((interactive ? "\r\u{1B}[K" : "") + line) }
+    }
+
     func registryFinished(_ r: RegistrySyncReport) {
         guard !quiet else { return }
         let line =
-            r.status == .ok
+            r.busy != nil
+            ? "\(r.registry): \(Self.withoutRegistry(r.errors.last?.message ?? "busy", r.registry))"
+            : r.status == .ok
             ? "\(r.registry): ok\(r.complete ? "" : " (partial listing)"): \(r.created) created, \(r.updated) updated, "
                 + "\(r.deleted) deleted, \(r.unchanged) unchanged, \(r.errors.count) errors, \(r.requests) requests "
                 + "(\(r.retries) retries) in \(String(format: "%.2f", r.seconds)) s"
