@@ -31,6 +31,14 @@ public struct AuditEntry: Sendable, Hashable, Encodable {
         self.detail = detail
     }
 
+    /// The longest path kept, in characters; a longer one is cut and ends with `…`.
+    public static let maxPathLength = 512
+
+    /// `path`, cut to ``maxPathLength`` characters.
+    public static func truncated(_ path: String) -> String {
+        path.count <= maxPathLength ? path : String(path.prefix(maxPathLength - 1)) + "…"
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, at, role, method, path, status, detail
         case tokenName = "token_name"
@@ -70,9 +78,11 @@ extension CatalogSchema {
 }
 
 extension CatalogDatabase {
-    /// Appends one audit row and returns it with its id.
+    /// Appends one audit row (its path cut to ``AuditEntry/maxPathLength``) and returns it with its id.
     public func recordAudit(_ entry: AuditEntry) async throws -> AuditEntry {
-        try await writer.write { db in
+        var entry = entry
+        entry.path = AuditEntry.truncated(entry.path)
+        return try await writer.write { [entry] db in
             try db.execute(
                 sql: """
                     INSERT INTO auditLog (at, tokenName, role, method, path, status, detail)
@@ -86,6 +96,20 @@ extension CatalogDatabase {
             stored.id = db.lastInsertedRowID
             return stored
         }
+    }
+
+    /// Deletes the audit rows older than `cutoff` (`server.audit_retention_days`) and returns how many went.
+    @discardableResult
+    public func pruneAudit(before cutoff: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM auditLog WHERE at < ?", arguments: [Timestamp.milliseconds(cutoff)])
+            return db.changesCount
+        }
+    }
+
+    /// How many rows the audit log holds.
+    public func auditCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM auditLog") ?? 0 }
     }
 
     /// The newest audit rows first, at most `limit`.

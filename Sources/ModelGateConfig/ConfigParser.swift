@@ -402,7 +402,7 @@ struct ConfigParser {
     }
 
     private mutating func server(_ entry: Entry) throws(ConfigError) -> ServerSettings {
-        let fields = try section(entry, allowed: ["listen", "tokens"])
+        let fields = try section(entry, allowed: ["listen", "tokens", "audit_retention_days"])
         var result = ServerSettings()
         if let listen = fields["listen"], let value = try string(listen), !value.isUnresolved {
             guard let (host, port) = Self.hostAndPort(value.text) else {
@@ -411,6 +411,14 @@ struct ConfigParser {
                     message: "expected HOST:PORT such as 127.0.0.1:8080 or [::1]:8080, got '\(value.text)'")
             }
             result = ServerSettings(host: host, port: port)
+        }
+        if let daysEntry = fields["audit_retention_days"], let days = try int(daysEntry, minimum: 1) {
+            guard days <= ServerSettings.maximumAuditRetentionDays else {
+                throw ConfigError(
+                    code: .invalidValue, file: file, line: daysEntry.valueLine, key: daysEntry.path,
+                    message: "expected a whole number of days up to \(ServerSettings.maximumAuditRetentionDays), got \(days)")
+            }
+            result.auditRetentionDays = days
         }
         if let tokens = fields["tokens"], !isNull(tokens.value) {
             guard case .sequence(let sequence) = tokens.value else {

@@ -43,6 +43,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         case 403: "PERMISSION_DENIED"
         case 404: "RESOURCE_DOES_NOT_EXIST"
         case 409: "RESOURCE_ALREADY_EXISTS"
+        case 421: "PERMISSION_DENIED"
         case 501: "NOT_IMPLEMENTED"
         case 504: "DEADLINE_EXCEEDED"
         default: "INTERNAL_ERROR"

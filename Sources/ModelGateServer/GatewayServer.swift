@@ -23,11 +23,14 @@ public struct ServerLimits: Sendable {
     public var queryTimeout: Duration
     /// An idle keep-alive connection is closed after this many seconds.
     public var idleTimeoutSeconds: Int64
+    /// Audit rows older than this many days are deleted (`server.audit_retention_days`).
+    public var auditRetentionDays: Int
 
     /// - Parameters: see the properties.
     public init(
         maxBodyBytes: Int = 1 << 20, defaultPageSize: Int = 100, maxPageSize: Int = 1000, mlflowMaxResults: Int = 10_000,
-        queryTimeout: Duration = .seconds(30), idleTimeoutSeconds: Int64 = 60
+        queryTimeout: Duration = .seconds(30), idleTimeoutSeconds: Int64 = 60,
+        auditRetentionDays: Int = ServerSettings.defaultAuditRetentionDays
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.defaultPageSize = defaultPageSize
@@ -35,6 +38,7 @@ public struct ServerLimits: Sendable {
         self.mlflowMaxResults = mlflowMaxResults
         self.queryTimeout = queryTimeout
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.auditRetentionDays = auditRetentionDays
     }
 }
 
@@ -52,6 +56,7 @@ public struct GatewayServer: Sendable {
     public let limits: ServerLimits
     public let metrics: ServerMetrics
     let jobs: JobStore
+    let auditRetention: AuditRetention
     let logger: Logger
 
     /// - Parameters:
@@ -59,7 +64,8 @@ public struct GatewayServer: Sendable {
     ///   - tokens: `server.tokens`; hashed here, the plain tokens are not kept.
     ///   - operations: how to reach the registries for sync and migrations.
     ///   - limits: body, page and time limits.
-    /// - Throws: ``ServerSetupError`` for a malformed token entry.
+    /// - Throws: ``ServerSetupError`` for a malformed token entry or a token shorter than
+    ///   ``TokenStore/minimumTokenLength``.
     public init(
         catalog: CatalogDatabase, tokens: [ServerToken], operations: any ServerOperations,
         limits: ServerLimits = ServerLimits(), logger: Logger = Logger(label: "modelgate.server")
@@ -70,13 +76,16 @@ public struct GatewayServer: Sendable {
         self.limits = limits
         self.metrics = ServerMetrics()
         self.jobs = JobStore()
+        self.auditRetention = AuditRetention(catalog: catalog, days: limits.auditRetentionDays)
         self.logger = logger
     }
 
     /// The router with every route and the gateway middleware.
     public func buildRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
-        router.add(middleware: GatewayMiddleware(tokens: tokens, catalog: catalog, metrics: metrics, logger: logger))
+        router.add(
+            middleware: GatewayMiddleware(
+                tokens: tokens, catalog: catalog, metrics: metrics, logger: logger, auditRetention: auditRetention))
         APIRoutes(server: self).register(on: router)
         MLflowRoutes(server: self).register(on: router)
         WebRoutes(server: self).register(on: router)
@@ -120,11 +129,17 @@ public struct GatewayServer: Sendable {
             logger: logger)
     }
 
-    /// Serves until the task is cancelled or (with `handleSignals`) the process gets SIGINT/SIGTERM.
+    /// Serves until the task is cancelled or (with `handleSignals`) the process gets SIGINT/SIGTERM. Audit rows
+    /// older than ``ServerLimits/auditRetentionDays`` are deleted first.
     public func run(
         host: String, port: Int, handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let app = try application(host: host, port: port, onListening: onListening)
+        do {
+            try await auditRetention.prune()
+        } catch {
+            logger.error("cannot prune the audit log: \(error)")
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))

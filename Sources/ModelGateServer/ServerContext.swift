@@ -24,12 +24,15 @@ public struct Caller: Sendable, Hashable {
 /// The request context of every route: Hummingbird's core storage plus the authenticated caller.
 public struct ServerContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set by ``AccessControlMiddleware`` before any handler runs.
+    /// Set by the gateway middleware before any handler runs.
     public var caller: Caller
+    /// This request's id: in the `X-Request-Id` header, the logs and the message of an internal error.
+    public var requestID: String
 
     /// Builds the context of a new request (anonymous until access control ran).
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         caller = .anonymous
+        requestID = ""
     }
 }

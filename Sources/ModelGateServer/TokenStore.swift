@@ -11,15 +11,23 @@ public struct TokenStore: Sendable {
 
     let entries: [Entry]
 
+    /// The shortest `token:` accepted; a short token can be guessed (a `token_sha256:` entry is not checked).
+    public static let minimumTokenLength = ServerSettings.minimumTokenLength
+
     /// Hashes every `token:` entry; `token_sha256:` entries must be 64 hex digits.
     ///
-    /// - Throws: ``ServerSetupError`` naming the entry whose hash is malformed or whose token is empty.
+    /// - Throws: ``ServerSetupError`` naming the entry whose hash is malformed or whose token is shorter than
+    ///   ``minimumTokenLength`` (never the token itself).
     public init(_ tokens: [ServerToken]) throws(ServerSetupError) {
         var entries: [Entry] = []
         for token in tokens {
             switch token.secret {
             case .token(let secret):
-                guard !secret.isEmpty else { throw ServerSetupError("server.tokens: '\(token.name)' has an empty token") }
+                guard secret.count >= Self.minimumTokenLength else {
+                    throw ServerSetupError(
+                        "server.tokens: the token of '\(token.name)' is shorter than \(Self.minimumTokenLength) characters; "
+                            + "use a long random token (openssl rand -hex 32) or give its token_sha256")
+                }
                 entries.append(Entry(name: token.name, role: token.role, digest: Digest.sha256(secret)))
             case .sha256(let hex):
                 guard let digest = Hex.decode(hex.lowercased()), digest.count == 32 else {

@@ -12,7 +12,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Listens on server.listen (default 127.0.0.1:8080); --host and --port override it. Bearer tokens come \
             from server.tokens (roles reader, operator, admin). Without tokens the server is read-only and only \
-            listens on loopback. /healthz and /metrics need no token.
+            listens on loopback and answers only to the host names localhost, 127.0.0.1 and [::1]. A token must \
+            have at least 16 characters (or be given as token_sha256). Audit rows older than \
+            server.audit_retention_days (default 90) are deleted at start and then hourly. /healthz and /metrics \
+            need no token.
             """)
 
     @Option(help: "Address to listen on (overrides server.listen).") var host: String?
@@ -28,12 +31,14 @@ struct ServeCommand: AsyncParsableCommand {
             let context = try CommandContext(global)
             let settings = context.config?.server ?? ServerSettings()
             try settings.checkResolved()
+            if let file = context.config?.file { try settings.checkTokenStrength(file: file) }
             let catalog = try context.openCatalog()
             var logger = Logger(label: "modelgate.server")
             logger.logLevel = global.verbose ? .debug : .warning
             let server = try GatewayServer(
                 catalog: catalog, tokens: settings.tokens,
-                operations: ConfigOperations(config: context.config, environment: context.environment), logger: logger)
+                operations: ConfigOperations(config: context.config, environment: context.environment),
+                limits: ServerLimits(auditRetentionDays: settings.auditRetentionDays), logger: logger)
             let host = host ?? settings.host
             let quiet = global.quiet
             let tokens = settings.tokens.count
