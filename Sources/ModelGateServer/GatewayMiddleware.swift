@@ -98,13 +98,35 @@ struct GatewayMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, code: "unauthorized", "an Authorization: Bearer <token> header is required")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
+        let isMLflowRoute = route?.hasPrefix("/api/2.0/mlflow/") == true
+        if parts.count == 2, parts[0].lowercased() == "basic", isMLflowRoute {
+            // DESIGN §7: the mlflow client with MLFLOW_TRACKING_USERNAME/_PASSWORD sends Basic; any user, the token as password.
+            guard let password = Self.basicPassword(String(parts[1])),
+                let caller = tokens.caller(presenting: password)
+            else {
+                throw APIError(.unauthorized, code: "unauthorized", "the Basic password is not one of server.tokens")
+            }
+            return caller
+        }
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw APIError(.unauthorized, code: "unauthorized", "the Authorization header must be 'Bearer <token>'")
+            throw APIError(
+                .unauthorized, code: "unauthorized",
+                isMLflowRoute
+                    ? "the Authorization header must be 'Bearer <token>' or Basic with the token as the password"
+                    : "the Authorization header must be 'Bearer <token>'")
         }
         guard let caller = tokens.caller(presenting: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
             throw APIError(.unauthorized, code: "unauthorized", "the bearer token is not one of server.tokens")
         }
         return caller
+    }
+
+    /// The password of an HTTP Basic credential (`base64(user:password)`), nil when it is not one.
+    static func basicPassword(_ encoded: String) -> String? {
+        guard let data = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespaces)),
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { return nil }
+        return String(text[text.index(after: colon)...])
     }
 
     /// Whether `caller` may make this request, decided on the matched route (never on the path as sent).
