@@ -33,3 +33,42 @@ struct ReliabilityAttacksCLITests {
         #expect(!own.stdout.contains("tok-s3cret-value"))
     }
 }
+
+extension ReliabilityAttacksCLITests {
+    func chmod(_ cli: CLI, _ name: String, _ mode: Int) throws {
+        try FileManager.default.setAttributes(
+            [.posixPermissions: mode], ofItemAtPath: cli.directory.appendingPathComponent(name).path)
+    }
+
+    // Item 15: a password in a registry URL was accepted and could surface wherever the URL is shown.
+    @Test(arguments: ["url", "endpoint"])
+    func aURLWithUserAndPasswordIsRefusedWithoutEchoingIt(key: String) throws {
+        let cli = try CLI()
+        let registry = key == "url"
+            ? "    kind: mlflow\n    url: https://alice:hunter2-pass@mlflow.example.test/\n"
+            : "    kind: sagemaker\n    region: us-east-1\n    endpoint: https://alice:hunter2-pass@sm.example.test\n"
+        try cli.writeConfig("registries:\n  - name: a\n" + registry)
+        try chmod(cli, "modelgate.yaml", 0o600)
+        let result = try cli.run("registries")
+        #expect(result.status == 1, "config errors exit 1, like every other config error")
+        #expect(result.stderr.contains("modelgate.yaml:"), "\(result.stderr)")
+        #expect(result.stderr.contains("registries[0].\(key)"), "\(result.stderr)")
+        #expect(result.stderr.contains("must not hold credentials"))
+        #expect(!result.stderr.contains("hunter2-pass") && !result.stdout.contains("hunter2-pass"))
+    }
+
+    // Item 15: a config file others can read holds tokens and passwords: warned about, once.
+    @Test func aConfigFileReadableByOthersGetsOneWarning() throws {
+        let cli = try CLI()
+        try cli.writeConfig("registries:\n  - name: a\n    kind: mlflow\n    url: http://127.0.0.1:1\n")
+        try chmod(cli, "modelgate.yaml", 0o644)
+        let shared = try cli.run("registries")
+        #expect(shared.status == 0, "a warning, not an error: \(shared.stderr)")
+        let warnings = shared.stderr.components(separatedBy: "\n").filter { $0.hasPrefix("warning:") && $0.contains("modelgate.yaml") }
+        #expect(warnings.count == 1, "\(shared.stderr)")
+        #expect(warnings.first?.contains("chmod 600") == true)
+        try chmod(cli, "modelgate.yaml", 0o600)
+        let private_ = try cli.run("registries")
+        #expect(!private_.stderr.contains("warning:"), "\(private_.stderr)")
+    }
+}
