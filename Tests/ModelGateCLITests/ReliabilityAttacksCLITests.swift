@@ -1,4 +1,5 @@
 import Foundation
+import ModelGateCatalog
 import ModelGateCore
 import Testing
 
@@ -70,5 +71,50 @@ extension ReliabilityAttacksCLITests {
         try chmod(cli, "modelgate.yaml", 0o600)
         let private_ = try cli.run("registries")
         #expect(!private_.stderr.contains("warning:"), "\(private_.stderr)")
+    }
+}
+
+extension ReliabilityAttacksCLITests {
+    static let hostile = "Card fraud\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\r!"
+
+    static func seededWithEscapes() async throws -> CLI {
+        let cli = try CLI()
+        let catalog = try CatalogDatabase.open(path: cli.catalogPath)
+        let t0 = CatalogCommandTests.t0
+        _ = try await catalog.apply(
+            page: CatalogPage(
+                registry: "mlflow-prod", kind: .mlflow,
+                models: [CatalogCommandTests.model("evil", description: hostile), CatalogCommandTests.model("red\u{1B}[31m")],
+                versions: [
+                    CatalogCommandTests.version("evil", "1", tags: ["team": "risk\u{1B}[5m"], description: hostile),
+                    CatalogCommandTests.version("red\u{1B}[31m", "1"),
+                ],
+                lineage: [], errors: []),
+            source: .sync, at: t0)
+        return cli
+    }
+
+    static func hasControls(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x0D }
+    }
+
+    // Item 13: an ESC sequence in a registry's description reached the terminal raw (title change, screen clear).
+    @Test func controlCharactersFromRegistriesAreEscapedInTablesAndText() async throws {
+        let cli = try await Self.seededWithEscapes()
+        for arguments in [["models"], ["versions"], ["show", "mlflow-prod:evil"], ["show", "mlflow-prod:evil@1"]] {
+            let result = try cli.run(arguments: arguments + ["--catalog", cli.catalogPath])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(!Self.hasControls(result.stdout), "\(arguments): \(result.stdout.debugDescription)")
+            #expect(result.stdout.contains("\\u{1B}"), "\(arguments): escaped, still visible: \(result.stdout)")
+        }
+    }
+
+    // Item 13: JSON output stays exact JSON: the same string comes back byte for byte.
+    @Test func jsonOutputKeepsTheExactString() async throws {
+        let cli = try await Self.seededWithEscapes()
+        let result = try cli.run("show", "mlflow-prod:evil@1", "--catalog", cli.catalogPath, "--output", "json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["description"]?.stringValue == Self.hostile || json["version"]?["description"]?.stringValue == Self.hostile, "\(result.stdout)")
     }
 }

@@ -77,6 +77,9 @@ struct RequestCommand: AsyncParsableCommand {
             if response.isSuccess {
                 if global.json, let value = try? JSONValue.parse(Data(response.body)) {
                     try Console.json(value)
+                } else if !response.body.isEmpty, Console.stdoutIsTerminal {
+                    // On a terminal the registry's bytes are shown with control characters escaped (item 13).
+                    Console.out(String(decoding: response.body, as: UTF8.self))
                 } else if !response.body.isEmpty {
                     FileHandle.standardOutput.write(Data(response.body))
                     if response.body.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
