@@ -70,7 +70,11 @@ enum BundleFile {
     /// Opens a regular file for reading: `O_NOFOLLOW` (a symlink swapped in after the check fails), `O_NONBLOCK`
     /// (a FIFO never blocks), and `fstat` on the open descriptor confirms a regular file.
     static func open(_ url: URL, file: String) throws -> FileHandle {
+        #if canImport(Glibc)
         let descriptor = Glibc.open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        #else
+        let descriptor = Darwin.open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        #endif
         guard descriptor >= 0 else {
             let reason = errno == ELOOP ? "it is a symlink" : String(cString: strerror(errno))
             throw BundleError(
