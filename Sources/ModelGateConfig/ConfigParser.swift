@@ -674,6 +674,13 @@ extension ConfigParser {
 
     mutating func url(_ entry: Entry?) throws(ConfigError) -> String? {
         guard let entry, let value = try string(entry) else { return nil }
+        if Self.hasUserInfo(value.text) {
+            // Never echoed: the text holds a password (issue 15 item 15).
+            throw ConfigError(
+                code: .invalidValue, file: file, line: entry.valueLine, key: entry.path,
+                message: "must not hold credentials (user:password@ in the URL; the value is not shown); "
+                    + "put them under 'auth' instead")
+        }
         if !value.isUnresolved {
             guard let url = URL(string: value.text), let scheme = url.scheme?.lowercased(),
                 scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
@@ -684,6 +691,14 @@ extension ConfigParser {
             }
         }
         return value.text
+    }
+
+    /// Whether a URL's authority (between `scheme://` and the first `/`, `?` or `#`) holds `user[:password]@`.
+    static func hasUserInfo(_ text: String) -> Bool {
+        guard let schemeEnd = text.range(of: "://") else { return false }
+        let rest = text[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.contains("@")
     }
 
     mutating func identifier(_ entry: Entry?, example: String) throws(ConfigError) -> String? {

@@ -60,6 +60,7 @@ public struct ModelGateConfig: Sendable, Hashable, CustomStringConvertible {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(code: .unreadableFile, file: name, message: "cannot read the file (check permissions)")
         }
+        SecretFilePermissions.check(path, holding: "config file")
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(code: .unreadableFile, file: name, message: "the file is not UTF-8 text")
         }

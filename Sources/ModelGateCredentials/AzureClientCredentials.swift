@@ -34,6 +34,7 @@ public struct AzureClientCertificate: Sendable, CustomStringConvertible {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
+            SecretFilePermissions.check(path, holding: "Entra ID client certificate")
         } catch {
             throw RegistryError(
                 code: .credentials, registry: registry, operation: "read Entra ID client certificate",

@@ -53,6 +53,7 @@ public struct GoogleServiceAccountKey: Sendable, CustomStringConvertible {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
+            SecretFilePermissions.check(path, holding: "Google service-account key")
         } catch {
             throw RegistryError(
                 code: .credentials, registry: registry, operation: "read Google service-account key",

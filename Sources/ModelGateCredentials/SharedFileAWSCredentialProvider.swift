@@ -100,7 +100,9 @@ public struct SharedFileAWSCredentialProvider: AWSCredentialProvider {
     private static func read(_ path: String, operation: String) throws -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            SecretFilePermissions.check(path, holding: "AWS credentials file")
+            return text
         } catch {
             throw RegistryError(
                 code: .credentials, registry: "", operation: operation, message: "cannot read \(path): \(error.localizedDescription)")

@@ -19,10 +19,13 @@ struct TokenEndpointClient: Sendable {
 
     func requestToken(form: [(name: String, value: String)], secrets: [String]) async throws -> AccessToken {
         let body = FormEncoding.encode(form)
-        let request = TransportRequest(
+        var request = TransportRequest(
             method: .POST, url: endpoint,
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
             body: Array(body.utf8), registry: registry, operation: "\(purpose) (\(operation))", retrySafe: true)
+        // The form holds a client secret or a signed assertion: verify TLS against the system roots (plus the
+        // registry's ca_bundle), whatever the registry's insecure_skip_tls_verify says (issue 15 item 12).
+        request.requiresSystemTrust = true
         let response: TransportResponse
         do {
             response = try await transport.send(request)
@@ -58,12 +61,13 @@ struct TokenEndpointClient: Sendable {
                 code: .malformedPayload, registry: registry, operation: operation, httpStatus: response.status,
                 message: "\(purpose): the token endpoint's answer has no numeric expires_in")
         }
-        guard lifetime > 0 else {
+        guard lifetime > 0, lifetime.isFinite else {
             throw RegistryError(
                 code: .malformedPayload, registry: registry, operation: operation, httpStatus: response.status,
-                message: "\(purpose): expires_in must be positive")
+                message: "\(purpose): expires_in must be a positive number")
         }
-        return AccessToken(value: token, expiresAt: now().addingTimeInterval(lifetime))
+        // An absurd lifetime is a day at most: the token is then refreshed, never kept "forever" (item 9).
+        return AccessToken(value: token, expiresAt: now().addingTimeInterval(min(lifetime, 86_400)))
     }
 
     private func failure(_ response: TransportResponse, json: [String: Any]?, secrets: [String]) -> RegistryError {

@@ -22,10 +22,23 @@ public struct RawRequest: Sendable {
     }
 
     /// The request for `config`: PATH joined to the registry's API base (an absolute URL is taken as is).
-    public func transportRequest(for config: RegistryConfig) -> TransportRequest {
+    ///
+    /// An absolute URL must have the registry's own origin (scheme, host and port of its API base): the registry's
+    /// credentials are never sent anywhere else, so another origin is refused (issue 15 item 14) rather than sent
+    /// without them (which would fail with a misleading 401, or leak nothing but still reach a host nobody configured).
+    public func transportRequest(for config: RegistryConfig) throws -> TransportRequest {
         var url: String
-        if path.hasPrefix("http://") || path.hasPrefix("https://") {
+        if path.lowercased().hasPrefix("http://") || path.lowercased().hasPrefix("https://") {
             url = path
+            let own = RedirectingTransport.origin(of: config.baseURL)
+            let asked = RedirectingTransport.origin(of: url)
+            guard own == asked else {
+                throw RegistryError(
+                    code: .configuration, registry: config.name, operation: "\(method.rawValue) \(Redactor.redact(url: url))",
+                    message: "\(Redactor.redact(url: asked)) is not the registry's own origin (\(Redactor.redact(url: own))); "
+                        + "its credentials are sent only there. Give a path relative to the registry's API base, or "
+                        + "use another HTTP client for other hosts")
+            }
         } else {
             url = config.baseURL + (path.hasPrefix("/") ? path : "/" + path)
         }

@@ -86,6 +86,15 @@ public struct CurlTransport: HTTPTransport {
     var testOnly_idleHandleCount: Int { handles.idleCount }
 }
 
+extension CurlTransport {
+    /// libcurl's built-in CA bundle path (`CURLINFO_CAINFO`, libcurl 7.84+), if it has one.
+    static func defaultCAInfo(_ handle: UnsafeMutableRawPointer) -> String? {
+        var pointer: UnsafeMutablePointer<CChar>?
+        guard ccurl_getinfo_string(handle, CURLINFO_CAINFO, &pointer) == CURLE_OK, let pointer else { return nil }
+        return String(cString: pointer)
+    }
+}
+
 extension Duration {
     /// Whole milliseconds, at least 0 and at most `Int64.max` (never traps, however long the duration).
     var milliseconds: Int64 {
@@ -226,15 +235,33 @@ final class EasyTransfer {
         check(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(max(1, options.totalTimeout.milliseconds))), "TIMEOUT_MS")
         check(ccurl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes)), "MAXFILESIZE_LARGE")
 
-        // TLS: verification is on unless explicitly skipped.
-        let verify = options.insecureSkipTLSVerify ? 0 : 1
+        // TLS: verification is on unless explicitly skipped, and always for requests that require system trust.
+        let tls = TLSSettings(options: options, request: request)
+        let verify = tls.verify ? 1 : 0
         check(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, verify), "SSL_VERIFYPEER")
         check(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, verify * 2), "SSL_VERIFYHOST")
         check(ccurl_setopt_long(handle, CURLOPT_PROXY_SSL_VERIFYPEER, verify), "PROXY_SSL_VERIFYPEER")
         check(ccurl_setopt_long(handle, CURLOPT_PROXY_SSL_VERIFYHOST, verify * 2), "PROXY_SSL_VERIFYHOST")
-        if let caBundlePath = options.caBundlePath {
+        switch tls.roots {
+        case .system:
+            break
+        case .replacedBy(let caBundlePath):
             check(ccurl_setopt_string(handle, CURLOPT_CAINFO, caBundlePath), "CAINFO")
             check(ccurl_setopt_string(handle, CURLOPT_PROXY_CAINFO, caBundlePath), "PROXY_CAINFO")
+        case .systemPlus(let caBundlePath):
+            // CURLOPT_CAINFO would replace the system bundle: hand libcurl both, concatenated, as one blob.
+            let pem: [UInt8]
+            do {
+                pem = try TLSSettings.systemBundle(plus: caBundlePath, defaultPath: CurlTransport.defaultCAInfo(handle))
+            } catch {
+                throw invalid("cannot read the CA bundle '\(caBundlePath)' to add to the system's: \(error)")
+            }
+            pem.withUnsafeBytes { bytes in
+                check(ccurl_setopt_blob_copy(handle, CURLOPT_CAINFO_BLOB, bytes.baseAddress, bytes.count), "CAINFO_BLOB")
+                check(
+                    ccurl_setopt_blob_copy(handle, CURLOPT_PROXY_CAINFO_BLOB, bytes.baseAddress, bytes.count),
+                    "PROXY_CAINFO_BLOB")
+            }
         }
         let version = options.httpVersion == .http1_1 ? ccurl_http_version_1_1() : ccurl_http_version_2tls()
         check(ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, version), "HTTP_VERSION")

@@ -24,6 +24,10 @@ public struct TransportRequest: Sendable {
     public var retrySafe: Bool
     /// Header names whose values are secrets: redacted in logs and dropped on a redirect to another host.
     public var sensitiveHeaders: Set<String>
+    /// Verify TLS against the system's CA certificates (plus `TransportOptions.caBundlePath`, added to them,
+    /// never replacing them), whatever `TransportOptions.insecureSkipTLSVerify` says. Set by the OAuth token
+    /// requests (Google, Entra): their bodies hold a client secret or a signed assertion.
+    public var requiresSystemTrust: Bool = false
 
     public init(
         method: HTTPMethod = .GET, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

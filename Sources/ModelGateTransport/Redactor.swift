@@ -8,6 +8,9 @@ import Foundation
 ///   `password`, `secret`, `sig`, `signature`, `X-Amz-Signature`, `X-Amz-Credential`, `client_secret`,
 ///   `assertion`, …) keep their name and lose their value; user information (`user:pass@`) becomes `***@`.
 ///
+/// Free text (``redact(text:)``) also loses PEM private keys, `private_key` JSON fields, bare JWTs and `sig=` values
+/// (Azure SAS); ``excerpt(body:limit:)`` is the one way to quote a response body in a message.
+///
 /// `modelgate request --dry-run`, the transport's logs and its error messages all go through it.
 public struct Redactor: Sendable {
     /// What a hidden value is replaced with.
@@ -133,8 +136,14 @@ public struct Redactor: Sendable {
                 text.replaceSubrange(range, with: redact(url: String(text[range])))
             }
         }
-        let secretName = #"[A-Za-z0-9_.-]*(?:token|secret|password|passwd|signature|credential|assertion|api_?key|apikey)[A-Za-z0-9_.-]*"#
+        let secretName = #"[A-Za-z0-9_.-]*(?:token|secret|password|passwd|signature|credential|assertion|api_?key|apikey|private_?key)[A-Za-z0-9_.-]*"#
         let rules: [(pattern: String, template: String)] = [
+            // A PEM private key, whole (a service-account key pasted into a message).
+            (#"-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"#, mask),
+            // A bare JWT (an access token or a signed assertion): three base64url segments, the first a JSON header.
+            (#"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"#, mask),
+            // An Azure SAS signature anywhere (`…&sig=…`), in a URL or not.
+            (#"(?i)(\bsig=)(?!\*\*\*)[^&\s"'<>]+"#, "$1\(mask)"),
             (#"(?i)\b(bearer)(\s+)[A-Za-z0-9._~+/=-]{6,}"#, "$1$2\(mask)"),
             // Base64 credentials: something no English word after "Basic" looks like (a digit, + or /, or
             // a capital letter inside).
@@ -150,6 +159,13 @@ public struct Redactor: Sendable {
                 in: text, range: NSRange(text.startIndex..., in: text), withTemplate: rule.template)
         }
         return text
+    }
+
+    /// A short one-line excerpt of a response body for an error message (a 2xx answer that is not the JSON
+    /// expected, an HTML page): scrubbed by ``redact(text:)``, whitespace collapsed, clipped to `limit` characters.
+    public static func excerpt(body text: String, limit: Int = 300) -> String {
+        let collapsed = redact(text: text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return collapsed.count > limit ? String(collapsed.prefix(limit)) + "…" : collapsed
     }
 
     /// A one-glance description of `request` with every secret hidden: method, URL, headers, body size.

@@ -4,6 +4,8 @@ import ModelGateCore
 /// Follows redirects itself (libcurl's are off): 301, 302, 303, 307 and 308, at most `maxHops` hops.
 ///
 /// - 303 (for anything but HEAD), and 301/302 after a POST, continue as a GET without a body.
+/// - A request that still has a body (a 307/308) is never sent to another origin: that throws
+///   `RegistryError.Code.redirectLimit` instead.
 /// - When the origin (scheme, host, port) changes, the credentials go: every header in
 ///   `request.sensitiveHeaders` plus `credentialHeaders` (Authorization, cookies, SigV4 headers, tokens).
 ///   They are not added back on later hops, even if a hop returns to the first host.
@@ -73,6 +75,15 @@ public struct RedirectingTransport: HTTPTransport {
                 throw failure(.redirectLimit, "redirect cycle back to \(Redactor.redact(url: next.url))")
             }
             if Self.origin(of: current.url) != Self.origin(of: next.url) {
+                // A 307/308 keeps the method and the body; a body is never sent to another origin (a token request's
+                // form holds the client secret or a signed assertion; a write holds the registry's data).
+                guard next.body.isEmpty else {
+                    throw failure(
+                        .redirectLimit,
+                        "the registry answered \(response.status) to another origin (\(Redactor.redact(url: Self.origin(of: next.url)))); "
+                            + "ModelGate does not re-send a request body across origins. Configure the URL the registry "
+                            + "redirects to, if it is the right one")
+                }
                 let dropped = Set((Self.credentialHeaders + ["Host"] + Array(request.sensitiveHeaders)).map { $0.lowercased() })
                 next.headers.removeAll { dropped.contains($0.name.lowercased()) }
             }
@@ -81,7 +92,7 @@ public struct RedirectingTransport: HTTPTransport {
     }
 
     /// `scheme://host:port`, lowercased, with the scheme's default port filled in.
-    static func origin(of url: String) -> String {
+    public static func origin(of url: String) -> String {
         guard let components = URLComponents(string: url) else { return url }
         let scheme = components.scheme?.lowercased() ?? ""
         let host = components.host?.lowercased() ?? ""

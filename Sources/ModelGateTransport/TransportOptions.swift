@@ -16,10 +16,12 @@ public struct TransportOptions: Sendable {
     public var totalTimeout: Duration
     /// Largest response body accepted; a bigger one fails with `RegistryError.Code.tooLarge`.
     public var maxResponseBytes: Int
-    /// A PEM file of trusted CA certificates, replacing the system bundle.
+    /// A PEM file of trusted CA certificates, replacing the system bundle (for a request that
+    /// `requiresSystemTrust`, added to the system bundle instead).
     public var caBundlePath: String?
     /// Turns off TLS certificate and host-name verification. Only for local test servers; it is never
-    /// the default and nothing else turns verification off.
+    /// the default and nothing else turns verification off. Requests that `requiresSystemTrust` (token
+    /// endpoints) are verified all the same.
     public var insecureSkipTLSVerify: Bool
     /// HTTP/2 over TLS by default.
     public var httpVersion: HTTPVersion

@@ -40,7 +40,12 @@ struct CLI {
     }
 
     /// Writes `modelgate.yaml` in the scratch directory (found there as `./modelgate.yaml`).
-    func writeConfig(_ yaml: String) throws { try write("modelgate.yaml", yaml) }
+    /// Mode 0600, as a file holding tokens should be (a group- or world-readable config gets a warning on stderr).
+    func writeConfig(_ yaml: String) throws {
+        try write("modelgate.yaml", yaml)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o600], ofItemAtPath: directory.appendingPathComponent("modelgate.yaml").path)
+    }
 
     static let binary: URL = {
         // The test bundle sits next to the products of the same build.

@@ -231,3 +231,12 @@ import Testing
         #expect(!"\(certificate)".contains("PRIVATE"))
     }
 }
+
+extension AzureClientCredentialsTests {
+    // Issue 15 item 12: the token request asks the transport for system-root TLS verification.
+    @Test func theTokenRequestRequiresSystemTrust() async throws {
+        let (provider, transport) = provider(.secret(Self.secret), endpoint: try endpoint())
+        _ = try await provider.accessToken()
+        #expect(try #require(transport.log.all.first).requiresSystemTrust)
+    }
+}

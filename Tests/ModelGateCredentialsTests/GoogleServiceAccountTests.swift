@@ -204,3 +204,12 @@ import Testing
         #expect(try await cache.token().value == "t3")
     }
 }
+
+extension GoogleServiceAccountTests {
+    // Issue 15 item 12: the token request asks the transport for system-root TLS verification.
+    @Test func theTokenRequestRequiresSystemTrust() async throws {
+        let setup = try Setup()
+        _ = try await setup.provider.accessToken()
+        #expect(try #require(setup.transport.log.all.first).requiresSystemTrust)
+    }
+}

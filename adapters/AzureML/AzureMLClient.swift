@@ -342,7 +342,6 @@ public struct AzureMLClient: Sendable {
     }
 
     static func excerpt(_ text: String, limit: Int = 300) -> String {
-        let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return collapsed.count > limit ? String(collapsed.prefix(limit)) + "…" : collapsed
+        Redactor.excerpt(body: text, limit: limit)  // secrets scrubbed (issue 15 item 14)
     }
 }

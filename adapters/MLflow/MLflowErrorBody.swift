@@ -1,4 +1,5 @@
 import Foundation
+import ModelGateTransport
 
 /// Text helpers for MLflow answers that are not what the API documents.
 ///
@@ -8,7 +9,6 @@ import Foundation
 enum MLflowErrorBody {
     /// A short one-line version of a body for messages: whitespace collapsed, clipped.
     static func excerpt(_ text: String, limit: Int = 300) -> String {
-        let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return collapsed.count > limit ? String(collapsed.prefix(limit)) + "…" : collapsed
+        Redactor.excerpt(body: text, limit: limit)  // secrets scrubbed (issue 15 item 14)
     }
 }

@@ -293,8 +293,7 @@ public struct SageMakerClient: Sendable {
     static func stringObject(_ map: [String: String]) -> JSONValue { .object(map.mapValues(JSONValue.string)) }
 
     static func excerpt(_ text: String, limit: Int = 300) -> String {
-        let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return collapsed.count > limit ? String(collapsed.prefix(limit)) + "…" : collapsed
+        Redactor.excerpt(body: text, limit: limit)  // secrets scrubbed (issue 15 item 14)
     }
 
     func malformed(_ operation: String, _ message: String) -> RegistryError {

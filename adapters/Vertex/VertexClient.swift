@@ -218,7 +218,7 @@ public struct VertexClient: Sendable {
         } catch {
             throw RegistryError(
                 code: .malformedPayload, registry: registry, operation: operation, httpStatus: response.status,
-                message: "the answer is not JSON: \(response.bodyText.prefix(200))", attempts: response.attempts)
+                message: "the answer is not JSON: \(Redactor.excerpt(body: response.bodyText, limit: 200))", attempts: response.attempts)
         }
     }
 

@@ -71,7 +71,7 @@ public struct WandBClient: Sendable {
         } catch {
             throw RegistryError(
                 code: .malformedPayload, registry: registry, operation: name, httpStatus: response.status,
-                message: "the answer is not JSON: \(response.bodyText.prefix(200))", attempts: response.attempts)
+                message: "the answer is not JSON: \(Redactor.excerpt(body: response.bodyText, limit: 200))", attempts: response.attempts)
         }
         if let errors = json["errors"]?.arrayValue, !errors.isEmpty {
             let messages = errors.compactMap { $0["message"]?.stringValue ?? $0.jsonString() }

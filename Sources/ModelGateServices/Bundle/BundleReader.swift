@@ -12,7 +12,9 @@ import ModelGateSigning
 ///
 /// A ModelGate bundle is verified completely before anything is returned: the manifest parses; its
 /// `format_version` is one this build knows; every path in `files` stays inside the bundle (not absolute,
-/// no `..`, no symlink leading out); every listed file exists and has the recorded SHA-256; every line of
+/// no `..`, no symlink at all: the bundle directory, the manifest and the data files are regular and checked
+/// with `lstat` before they are read, and opened without following links or blocking); every listed file
+/// exists and has the recorded SHA-256; lines are at most 16 MiB; every line of
 /// every data file parses; counts and cross-references agree. Files in the directory that the manifest
 /// does not list are ignored (never read), so they cannot change what is imported.
 ///
@@ -26,13 +28,16 @@ public enum BundleReader {
     /// - Throws: ``BundleError`` `notABundle` when it is neither.
     public static func detectFormat(at directory: URL) throws -> BundleContents.Format {
         let root = directory.standardizedFileURL
+        try BundleFile.checkBundleDirectory(root)
         guard isDirectory(root) else {
             throw BundleError(.notABundle, "\(root.path) is not a directory; pass the bundle directory (untar it first)")
         }
         let manifest = root.appendingPathComponent(BundleManifest.fileName)
-        if FileManager.default.fileExists(atPath: manifest.path) {
+        if BundleFile.kind(manifest.path) != .missing {
+            // Refused before a byte of it is read: a symlinked or special manifest.json (issue 15 item 16).
+            try BundleFile.checkRegularFile(BundleManifest.fileName, root: root)
             // mlflow-export-import's bulk exports have a manifest.json too, in their system/info/mlflow envelope.
-            let json = (try? Data(contentsOf: manifest)).flatMap { try? JSONValue.parse($0) }
+            let json = (try? BundleFile.contents(manifest, file: BundleManifest.fileName)).flatMap { try? JSONValue.parse($0) }
             let isMLflowEnvelope = json?["format_version"] == nil && (json?["system"] != nil || json?["mlflow"] != nil)
             if !isMLflowEnvelope { return .modelgate }
         }
@@ -89,7 +94,7 @@ public enum BundleReader {
             var items: [T] = []
             let decoder = JSONDecoder()
             let hasher = SHA256Hasher()
-            try forEachLine(of: urls[file]!, hasher: hasher) { number, line in
+            try forEachLine(of: urls[file]!, file: file, hasher: hasher) { number, line in
                 do {
                     items.append(try decoder.decode(T.self, from: line))
                 } catch {
@@ -173,17 +178,15 @@ public enum BundleReader {
     static func readManifest(at root: URL) throws -> BundleManifest {
         let file = BundleManifest.fileName
         let url = root.appendingPathComponent(file)
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        try BundleFile.checkBundleDirectory(root)
+        guard BundleFile.kind(url.path) != .missing else {
             throw BundleError(
                 .notABundle, file: file, "\(root.path) has no \(file); pass the directory `modelgate export --out` wrote")
         }
-        guard let rootReal = realPath(root), let manifestReal = realPath(url), isInside(manifestReal, rootReal) else {
-            throw BundleError(.unsafePath, file: file, "\(file) is a symlink leading out of the bundle; refusing it")
-        }
-        let data: Data
+        try BundleFile.checkRegularFile(file, root: root)
+        let data = try BundleFile.contents(url, file: file)
         let json: JSONValue
         do {
-            data = try Data(contentsOf: url)
             json = try JSONValue.parse(data)
         } catch {
             throw BundleError(
@@ -249,39 +252,9 @@ public enum BundleReader {
                 .unsafePath, file: file,
                 "\(BundleManifest.fileName) lists '\(file)', a path that leaves the bundle (..); refusing the bundle")
         }
-        let url = root.appendingPathComponent(file)
-        var isLink = false
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) {
-            isLink = (attributes[.type] as? FileAttributeType) == .typeSymbolicLink
-        } else {
-            throw BundleError(
-                .fileMissing, file: file,
-                "\(file) is listed in \(BundleManifest.fileName) but missing from \(root.path); the bundle is incomplete: copy all of it or export it again")
-        }
-        guard let rootReal = realPath(root), let real = realPath(url) else {
-            throw BundleError(
-                .fileMissing, file: file,
-                "\(file) is listed in \(BundleManifest.fileName) but cannot be opened\(isLink ? " (a broken symlink)" : ""); the bundle is incomplete: export it again")
-        }
-        guard isInside(real, rootReal) else {
-            throw BundleError(
-                .unsafePath, file: file,
-                "\(file) is a symlink to \(real), outside the bundle; refusing the bundle")
-        }
-        guard !isDirectory(URL(fileURLWithPath: real)) else {
-            throw BundleError(.fileMissing, file: file, "\(file) is a directory, not a file; the bundle is damaged")
-        }
-        return URL(fileURLWithPath: real)
-    }
-
-    static func realPath(_ url: URL) -> String? {
-        guard let resolved = realpath(url.path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
-    static func isInside(_ path: String, _ root: String) -> Bool {
-        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+        // No symlink anywhere on the way and a regular file at the end, checked without following links.
+        try BundleFile.checkRegularFile(file, root: root)
+        return root.appendingPathComponent(file)
     }
 
     static func isDirectory(_ url: URL) -> Bool {
@@ -292,12 +265,7 @@ public enum BundleReader {
     // MARK: Streaming
 
     static func forEachChunk(of url: URL, file: String, _ body: (Data) throws -> Void) throws {
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw BundleError(.fileMissing, file: file, "cannot open \(file): \(error.localizedDescription)")
-        }
+        let handle = try BundleFile.open(url, file: file)
         defer { try? handle.close() }
         while true {
             let chunk: Data?
@@ -312,24 +280,35 @@ public enum BundleReader {
     }
 
     /// Calls `body` with each non-blank line (numbered from 1) of a JSON Lines file, feeding `hasher` with
-    /// every byte read.
-    static func forEachLine(of url: URL, hasher: SHA256Hasher, _ body: (Int, Data) throws -> Void) throws {
+    /// every byte read. A line longer than `maxLineBytes` is refused, naming the file and the line.
+    static func forEachLine(
+        of url: URL, file: String? = nil, hasher: SHA256Hasher, maxLineBytes: Int = BundleFile.maxLineBytes,
+        _ body: (Int, Data) throws -> Void
+    ) throws {
+        let file = file ?? url.lastPathComponent
         var pending = Data()
         var number = 0
+        func tooLong() -> BundleError {
+            BundleError(
+                .invalidLine, file: file,
+                "\(file) line \(number + 1) is longer than \(maxLineBytes >> 20) MiB; refusing the bundle (a bundle line holds one object)")
+        }
         func emit(_ line: Data) throws {
             number += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             try body(number, line)
         }
-        try forEachChunk(of: url, file: url.lastPathComponent) { chunk in
+        try forEachChunk(of: url, file: file) { chunk in
             chunk.withUnsafeBytes { hasher.update($0) }
             pending.append(chunk)
             var start = pending.startIndex
             while let newline = pending[start...].firstIndex(of: 0x0A) {
+                guard newline - start <= maxLineBytes else { throw tooLong() }
                 try emit(Data(pending[start..<newline]))
                 start = pending.index(after: newline)
             }
             pending = Data(pending[start...])
+            if pending.count > maxLineBytes { throw tooLong() }
         }
         if !pending.isEmpty { try emit(pending) }
     }

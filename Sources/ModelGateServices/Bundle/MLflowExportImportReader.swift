@@ -90,12 +90,11 @@ enum MLflowExportImportReader {
     }
 
     static func parse(_ url: URL, relative: String) throws -> JSONValue {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw BundleError(.mlflowExportInvalid, file: relative, "cannot read \(relative): \(error.localizedDescription)")
+        // A regular file opened without following links or blocking, like a ModelGate bundle's (issue 15 item 16).
+        if url.path.hasSuffix("/" + relative) {
+            try BundleFile.checkRegularFile(relative, root: URL(fileURLWithPath: String(url.path.dropLast(relative.count + 1))))
         }
+        let data = try BundleFile.contents(url, file: relative)
         do {
             return try JSONValue.parse(data)
         } catch {

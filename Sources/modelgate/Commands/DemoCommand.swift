@@ -65,6 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
             """
         let configPath = directory.appendingPathComponent("modelgate.yaml").path
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configPath)  // it holds tokens
         let config = try ModelGateConfig.load(path: configPath, environment: cloud.environment)
         var logger = Logger(label: "modelgate.transport")
         logger.logLevel = global.verbose ? .debug : .warning

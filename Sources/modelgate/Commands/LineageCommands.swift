@@ -47,7 +47,8 @@ struct LineageCommand: AsyncParsableCommand {
             let graph = try await LineageGraph(catalog: catalog).neighbourhood(of: ref, depth: depth, direction: direction)
             let chosen = format ?? (global.json ? .json : .text)
             let text = try LineageRendering.render(graph, as: chosen)
-            FileHandle.standardOutput.write(Data(text.utf8))
+            // Names come from registries: control characters escaped, except in JSON (item 13).
+            FileHandle.standardOutput.write(Data((chosen == .json ? text : TerminalText.escape(text)).utf8))
         }
     }
 }
@@ -88,7 +89,7 @@ struct ReportCommand: AsyncParsableCommand {
                 try Data(text.utf8).write(to: url, options: .atomic)
                 if !global.quiet { Console.err("wrote \(out)") }
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                FileHandle.standardOutput.write(Data((chosen == .json ? text : TerminalText.escape(text)).utf8))
             }
         }
     }

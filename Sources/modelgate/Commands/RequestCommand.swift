@@ -11,7 +11,8 @@ struct RequestCommand: AsyncParsableCommand {
         commandName: "request",
         abstract: "Send one authenticated call to a configured registry and print the response body.",
         discussion: """
-            PATH is relative to the registry's API base (its url, or the cloud endpoint). The auth the kind needs is \
+            PATH is relative to the registry's API base (its url, or the cloud endpoint); an absolute URL must be on \
+            the registry's own origin (credentials are never sent elsewhere). The auth the kind needs is \
             added, and so are its fixed parts (SageMaker's Content-Type, Azure's api-version). Exit 1 with the \
             registry's error when the status is not 2xx.
             """)
@@ -66,7 +67,7 @@ struct RequestCommand: AsyncParsableCommand {
             let raw = RawRequest(
                 method: HTTPMethod(rawValue: method.uppercased()) ?? .GET, path: path, headers: try parsedHeaders(),
                 body: try body())
-            var request = raw.transportRequest(for: registryConfig)
+            var request = try raw.transportRequest(for: registryConfig)
             if dryRun {
                 try await connection.authorizer.authorize(&request)
                 Console.out(RawRequest.dryRunText(request))
@@ -76,6 +77,9 @@ struct RequestCommand: AsyncParsableCommand {
             if response.isSuccess {
                 if global.json, let value = try? JSONValue.parse(Data(response.body)) {
                     try Console.json(value)
+                } else if !response.body.isEmpty, Console.stdoutIsTerminal {
+                    // On a terminal the registry's bytes are shown with control characters escaped (item 13).
+                    Console.out(String(decoding: response.body, as: UTF8.self))
                 } else if !response.body.isEmpty {
                     FileHandle.standardOutput.write(Data(response.body))
                     if response.body.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
