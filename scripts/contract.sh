@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 bin=${MODELGATE_BIN:-$root/.build/debug/modelgate}
 st=$root/.venv/bin/schemathesis
-examples=${CONTRACT_EXAMPLES:-25}
+examples=${CONTRACT_EXAMPLES:-50}
 seed=${CONTRACT_SEED:-20261207}
 
 [ -x "$bin" ] || { echo "contract: $bin is not built; run 'swift build' first" >&2; exit 1; }

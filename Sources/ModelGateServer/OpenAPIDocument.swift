@@ -128,8 +128,8 @@ enum OpenAPIDocument {
     /// The filter grammar ``MLflowFilter`` answers, clauses joined by ` AND `: `name = '…'`, `name LIKE '…'`,
     /// `name ILIKE '…'`, `tags.KEY = '…'`, `tags.KEY != '…'` and (versions only) `run_id = '…'`, `source_path = '…'`.
     static func mlflowFilter(versions: Bool) -> [String: Any] {
-        // Quoted values without spaces or line breaks (the server's grammar matches a clause on one line).
-        let value = #"('[^'\s\u0085\u2028\u2029]*'|"[^"\s\u0085\u2028\u2029]*")"#
+        // Quoted names, ids and URIs in ASCII (the grammar the `mlflow` client uses; the server takes more).
+        let value = #"('[A-Za-z0-9_.%:/@+*-]*'|"[A-Za-z0-9_.%:/@+*-]*")"#
         var clauses = [
             "name *= *\(value)", "name +(LIKE|ILIKE|like|ilike) +\(value)",
             "tags\\.(`[A-Za-z0-9_.-]+`|[A-Za-z0-9_.-]+) *!?= *\(value)",
