@@ -266,6 +266,35 @@ extension CatalogDatabase {
         }
     }
 
+    /// The newest `limit` change rows of `kinds` for one model, newest first (the web page's alias and lifecycle
+    /// history, bounded however long the log is).
+    public func recentChanges(registry: String, model: String, kinds: [ChangeKind], limit: Int) async throws -> [ChangeEntry] {
+        guard !kinds.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ",")
+        var values: [(any DatabaseValueConvertible)?] = [registry, model]
+        values += kinds.map(\.rawValue)
+        values.append(max(0, limit))
+        let arguments = StatementArguments(values)
+        return try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, at, version, kind, field, "before", "after", actor, source FROM change
+                    WHERE registryName = ? AND model = ? AND kind IN (\(marks)) ORDER BY at DESC, id DESC LIMIT ?
+                    """,
+                arguments: arguments
+            ).map { row in
+                let at: Int64 = row[1]
+                let kind: String = row[3]
+                let source: String = row[8]
+                return ChangeEntry(
+                    id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
+                    kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
+                    actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
+            }
+        }
+    }
+
     /// Every lineage edge that starts or ends at `node` (a node id such as `version:REG:MODEL@V`).
     public func lineageEdges(touching node: String) async throws -> [LineageEdge] {
         try await writer.read { db in

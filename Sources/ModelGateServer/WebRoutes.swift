@@ -112,9 +112,8 @@ struct WebRoutes: Sendable {
         let model = detail.model
         let versions = detail.versions
         let heads = try await catalog.modelHeads(registry: registry, model: name)
-        let history = try await catalog.history(
-            registry: registry, model: name, alias: nil, since: nil, limit: server.limits.maxPageSize, cursor: nil
-        ).items.filter { $0.kind == .aliasMoved || $0.kind == .lifecycleChanged }
+        let moves = try await catalog.recentChanges(
+            registry: registry, model: name, kinds: [.aliasMoved, .lifecycleChanged], limit: server.limits.maxPageSize)
         var body = "<h1>\(HTML.escape(registry)):\(HTML.escape(name))\(model.deleted ? " <span class=\"muted\">(deleted)</span>" : "")</h1>\n"
         body += "<dl class=\"fields\"><dt>Registry</dt><dd>\(HTML.escape(registry)) (\(model.kind.rawValue))</dd>"
         body += "<dt>Display name</dt><dd>\(HTML.escape(model.displayName ?? name))</dd>"
@@ -162,9 +161,8 @@ struct WebRoutes: Sendable {
         if copies.isEmpty { body += "<tr><td colspan=\"5\" class=\"muted\">No known copies in other registries.</td></tr>\n" }
         body += "</tbody></table>\n"
 
-        let moves = history
         body += "<h2>Alias and lifecycle history</h2>\n<table id=\"history\"><thead><tr><th>At</th><th>Change</th><th>Field</th><th>Before</th><th>After</th><th>Version</th><th>Actor</th><th>Source</th></tr></thead><tbody>\n"
-        for change in moves.reversed() {
+        for change in moves {
             body += """
                 <tr class="history-row"><td>\(Timestamp.format(change.at))</td><td>\(change.kind.rawValue)</td><td>\(HTML.escape(change.field))</td>\
                 <td>\(HTML.escape(change.before))</td><td>\(HTML.escape(change.after))</td><td>\(HTML.escape(change.version))</td>\
