@@ -128,8 +128,9 @@ enum OpenAPIDocument {
     /// The filter grammar ``MLflowFilter`` answers, clauses joined by ` AND `: `name = '…'`, `name LIKE '…'`,
     /// `name ILIKE '…'`, `tags.KEY = '…'`, `tags.KEY != '…'` and (versions only) `run_id = '…'`, `source_path = '…'`.
     static func mlflowFilter(versions: Bool) -> [String: Any] {
-        // Quoted names, ids and URIs in ASCII (the grammar the `mlflow` client uses; the server takes more).
-        let value = #"('[A-Za-z0-9_.%:/@+*-]*'|"[A-Za-z0-9_.%:/@+*-]*")"#
+        // Quoted names, ids and URIs in ASCII (the grammar the `mlflow` client uses; the server takes more), at most
+        // 500 characters (the longest LIKE pattern); the whole filter at most 4096.
+        let value = #"('[A-Za-z0-9_.%:/@+*-]{0,500}'|"[A-Za-z0-9_.%:/@+*-]{0,500}")"#
         var clauses = [
             "name *= *\(value)", "name +(LIKE|ILIKE|like|ilike) +\(value)",
             "tags\\.(`[A-Za-z0-9_.-]+`|[A-Za-z0-9_.-]+) *!?= *\(value)",
@@ -139,7 +140,7 @@ enum OpenAPIDocument {
         return query(
             "filter",
             "name = 'REGISTRY.MODEL', name LIKE '…', tags.KEY = '…'\(versions ? ", run_id = '…', source_path = '…'" : "") (joined by AND)",
-            schema: ["pattern": "^(\(clause)( (AND|and) \(clause))*)?$"])
+            schema: ["pattern": "^(\(clause)( (AND|and) \(clause))*)?$", "maxLength": 4096])
     }
 
     static func document() -> [String: Any] {

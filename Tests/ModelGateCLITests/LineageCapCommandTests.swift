@@ -24,9 +24,10 @@ import Testing
             source: .sync, at: t0)
         let text = try cli.run("lineage", "wide:m", "--direction", "down", "--depth", "1", "--catalog", cli.catalogPath)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.contains("truncated: the walk stopped at 500 nodes"))
+        // The node cap (500) stops it, or on a very busy machine the 10 s deadline first: either way it says so.
+        #expect(text.stdout.contains("truncated: the walk stopped"))
         let json = try cli.run("lineage", "wide:m", "--direction", "down", "--format", "json", "--catalog", cli.catalogPath)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect((object["truncated"] as? [String: Any])?["reason"] as? String == "node_cap")
+        #expect(["node_cap", "deadline"].contains((object["truncated"] as? [String: Any])?["reason"] as? String ?? ""))
     }
 }

@@ -154,11 +154,12 @@ struct BoundedWorkTests {
         try await withServer(catalog: catalog) { client, _ in
             let json = try await client.call(.get, "/api/v1/lineage?ref=\(Self.registry):big&direction=down&depth=1")
             #expect(json.status == 200)
+            // The node cap (500) stops it, or on a very busy machine the 10 s deadline first: either way it says so.
             let truncated = try #require(json.object["truncated"] as? [String: Any])
-            #expect(truncated["reason"] as? String == "node_cap")
+            #expect(["node_cap", "deadline"].contains(truncated["reason"] as? String ?? ""))
             #expect((json.object["nodes"] as? [Any])?.count ?? .max <= 501)  // the cap, plus the registry node
             let text = try await client.call(.get, "/api/v1/lineage?ref=\(Self.registry):big&direction=down&depth=1&format=text")
-            #expect(text.text.contains("truncated: the walk stopped at 500 nodes"))
+            #expect(text.text.contains("truncated: the walk stopped"))
             // A small neighbourhood is whole and says so.
             let small = try await client.call(.get, "/api/v1/lineage?ref=\(Self.registry):big@7")
             #expect(small.object.keys.contains("truncated"))

@@ -22,7 +22,8 @@ struct LineageLimitTests {
 
     @Test func aWalkPastTheNodeCapStopsAndSaysSo() async throws {
         let catalog = try await Self.fan(300)
-        let graph = LineageGraph(catalog: catalog, limits: LineageLimits(maxNodes: 50))
+        // A deadline no run reaches, so only the node cap can stop these walks (the suite may run on a busy machine).
+        let graph = LineageGraph(catalog: catalog, limits: LineageLimits(maxNodes: 50, deadline: .seconds(3600)))
         let found = try await graph.neighbourhood(ofNode: LineageEdge.runNode("reg", "r1"), depth: 1, direction: .down)
         #expect(found.truncated?.reason == .nodeCap)
         #expect(found.nodes.filter { $0.kind != .registry }.count == 50)
@@ -31,7 +32,7 @@ struct LineageLimitTests {
             try JSONSerialization.jsonObject(with: Data(try LineageRendering.json(found).utf8)) as? [String: Any])
         #expect((json["truncated"] as? [String: Any])?["reason"] as? String == "node_cap")
         // Under the cap the same walk is whole.
-        let whole = try await LineageGraph(catalog: catalog, limits: LineageLimits(maxNodes: 1000))
+        let whole = try await LineageGraph(catalog: catalog, limits: LineageLimits(maxNodes: 1000, deadline: .seconds(3600)))
             .neighbourhood(ofNode: LineageEdge.runNode("reg", "r1"), depth: 1, direction: .down)
         #expect(whole.truncated == nil)
         #expect(whole.nodes.filter { $0.kind != .registry }.count == 301)
