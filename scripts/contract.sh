@@ -68,7 +68,10 @@ auth="Authorization: Bearer $MODELGATE_CONTRACT_TOKEN"
 # Cursors are opaque values the server issues (a made-up one is a 400 naming `cursor`): take real ones from
 # first pages and give them to schemathesis as the values of those parameters.
 field() { # URL, JSON key → the key's string value, or nothing
-  curl -fsS -H "$auth" "$base$1" | python3 -c "import json,sys; v=json.load(sys.stdin).get('$2'); print(v if isinstance(v,str) else '')"
+  local body
+  body=$(curl -fsS -H "$auth" "$base$1") || { echo "contract: GET $1 failed" >&2; return 1; }
+  printf '%s' "$body" | "$root/.venv/bin/python" -c \
+    "import json,sys; v=json.load(sys.stdin).get('$2'); print(v if isinstance(v,str) else '')"
 }
 versions_cursor=$(field "/api/v1/versions?limit=1" next_cursor)
 models_cursor=$(field "/api/v1/models?limit=1" next_cursor)
