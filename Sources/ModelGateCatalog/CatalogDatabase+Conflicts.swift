@@ -7,14 +7,46 @@ extension CatalogDatabase {
 
     /// Conflicts, oldest first; only those with `status` when given.
     public func conflicts(status: CatalogConflict.Status? = nil) async throws -> [CatalogConflict] {
-        try await writer.read { db in
-            var sql = "SELECT \(Self.conflictColumns) FROM conflict"
-            var arguments: StatementArguments = []
-            if let status {
-                sql += " WHERE status = ?"
-                arguments = [status.rawValue]
+        try await conflicts(status: status, limit: nil, cursor: nil).items
+    }
+
+    /// One page of conflicts, oldest first (by id); only those with `status` when given.
+    ///
+    /// - Parameters:
+    ///   - limit: at most this many; nil for all.
+    ///   - cursor: the `nextCursor` of the previous page of the same query.
+    /// - Throws: ``CatalogError`` for a malformed cursor; `DatabaseError`.
+    public func conflicts(status: CatalogConflict.Status?, limit: Int?, cursor: String?) async throws
+        -> ResultPage<CatalogConflict>
+    {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let status {
+            conditions.append("status = ?")
+            arguments.append(status.rawValue)
+        }
+        if let cursor {
+            let parts = try CatalogEncoding.decodeIntegerCursor(cursor, count: 1)
+            conditions.append("id > ?")
+            arguments.append(parts[0])
+        }
+        var sql = "SELECT \(Self.conflictColumns) FROM conflict"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY id"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments.append(max(0, limit) + 1)
+        }
+        let finalSQL = sql
+        let finalArguments = StatementArguments(arguments)
+        return try await writer.read { db in
+            var items = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(Self.conflict)
+            var next: String?
+            if let limit, items.count > limit {
+                items.removeLast(items.count - limit)
+                next = items.last?.id.map { CatalogEncoding.encodeCursor([String($0)]) }
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map(Self.conflict)
+            return ResultPage(items: items, nextCursor: next)
         }
     }
 

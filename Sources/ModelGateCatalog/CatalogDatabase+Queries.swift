@@ -24,6 +24,17 @@ extension CatalogDatabase {
         }
     }
 
+    /// How many versions `model` has (tombstoned ones too with `includeDeleted`), in one indexed count.
+    public func versionCount(registry: String, model: String, includeDeleted: Bool = false) async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM modelVersion WHERE registryName = ? AND model = ?"
+                    + (includeDeleted ? "" : " AND deleted = 0"),
+                arguments: [registry, model]) ?? 0
+        }
+    }
+
     /// One version, deleted or not; nil if the catalog does not know it.
     public func version(registry: String, model: String, version: String) async throws -> ModelVersion? {
         try await writer.read { db in
@@ -194,6 +205,18 @@ extension CatalogDatabase {
     public func history(registry: String, model: String, alias: String? = nil, since: Date? = nil) async throws
         -> [ChangeEntry]
     {
+        try await history(registry: registry, model: model, alias: alias, since: since, limit: nil, cursor: nil).items
+    }
+
+    /// One page of the change log of one model, oldest first (by time, then id).
+    ///
+    /// - Parameters: as ``history(registry:model:alias:since:)``, and
+    ///   - limit: at most this many rows; nil for all.
+    ///   - cursor: the `nextCursor` of the previous page of the same query.
+    /// - Throws: ``CatalogError`` for a malformed cursor; `DatabaseError`.
+    public func history(
+        registry: String, model: String, alias: String?, since: Date?, limit: Int?, cursor: String?
+    ) async throws -> ResultPage<ChangeEntry> {
         var sql = """
             SELECT id, at, version, kind, field, "before", "after", actor, source FROM change
             WHERE registryName = ? AND model = ?
@@ -207,11 +230,60 @@ extension CatalogDatabase {
             sql += " AND at >= ?"
             arguments.append(Timestamp.milliseconds(since))
         }
+        if let cursor {
+            let parts = try CatalogEncoding.decodeIntegerCursor(cursor, count: 2)
+            sql += " AND (at, id) > (?, ?)"
+            arguments += [parts[0], parts[1]]
+        }
         sql += " ORDER BY at, id"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments.append(max(0, limit) + 1)
+        }
         let finalSQL = sql
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { row in
+            var rows = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments)
+            var next: String?
+            if let limit, rows.count > limit {
+                rows.removeLast(rows.count - limit)
+                if let last = rows.last {
+                    let at: Int64 = last[1]
+                    let id: Int64 = last[0]
+                    next = CatalogEncoding.encodeCursor([String(at), String(id)])
+                }
+            }
+            let items = rows.map { row in
+                let at: Int64 = row[1]
+                let kind: String = row[3]
+                let source: String = row[8]
+                return ChangeEntry(
+                    id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
+                    kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
+                    actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
+            }
+            return ResultPage(items: items, nextCursor: next)
+        }
+    }
+
+    /// The newest `limit` change rows of `kinds` for one model, newest first (the web page's alias and lifecycle
+    /// history, bounded however long the log is).
+    public func recentChanges(registry: String, model: String, kinds: [ChangeKind], limit: Int) async throws -> [ChangeEntry] {
+        guard !kinds.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ",")
+        var values: [(any DatabaseValueConvertible)?] = [registry, model]
+        values += kinds.map(\.rawValue)
+        values.append(max(0, limit))
+        let arguments = StatementArguments(values)
+        return try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, at, version, kind, field, "before", "after", actor, source FROM change
+                    WHERE registryName = ? AND model = ? AND kind IN (\(marks)) ORDER BY at DESC, id DESC LIMIT ?
+                    """,
+                arguments: arguments
+            ).map { row in
                 let at: Int64 = row[1]
                 let kind: String = row[3]
                 let source: String = row[8]
@@ -236,6 +308,64 @@ extension CatalogDatabase {
                     """,
                 arguments: [node, node]
             ).map(Self.lineageEdge)
+        }
+    }
+
+    /// Lineage edges that start or end at any of `nodes`, in one query (a page's worth of nodes, not a graph walk).
+    public func lineageEdges(touchingAny nodes: [String]) async throws -> [LineageEdge] {
+        guard !nodes.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: nodes.count).joined(separator: ",")
+        return try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT fromNode, toNode, relation, assertedBy, observedAt, properties FROM lineageEdge
+                    WHERE fromNode IN (\(marks)) UNION
+                    SELECT fromNode, toNode, relation, assertedBy, observedAt, properties FROM lineageEdge
+                    WHERE toNode IN (\(marks)) ORDER BY fromNode, toNode, relation, assertedBy
+                    """,
+                arguments: StatementArguments(nodes + nodes)
+            ).map(Self.lineageEdge)
+        }
+    }
+
+    /// Version-map rows whose source or target is one of `versions` of `model`, in one query.
+    public func versionMap(registry: String, model: String, versions: [String]) async throws -> [VersionMapEntry] {
+        guard !versions.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: versions.count).joined(separator: ",")
+        let arguments = StatementArguments([registry, model] + versions + [registry, model] + versions)
+        return try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.versionMapColumns) FROM versionMap
+                    WHERE (sourceRegistry = ? AND sourceModel = ? AND sourceVersion IN (\(marks)))
+                       OR (targetRegistry = ? AND targetModel = ? AND targetVersion IN (\(marks))) ORDER BY id
+                    """,
+                arguments: arguments
+            ).map(Self.versionMapEntry)
+        }
+    }
+
+    /// The versions of `model` that MLflow's `latest_versions` and `aliases` need, in one query however many
+    /// versions it has: the newest live version of each lifecycle (and native stage word), and every live version
+    /// an alias points at; in version order.
+    public func modelHeads(registry: String, model: String) async throws -> [ModelVersion] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(VersionSQL.columns) FROM modelVersion v WHERE v.id IN (
+                      SELECT id FROM (
+                        SELECT id, row_number() OVER (PARTITION BY lifecycle, lifecycleRaw ORDER BY versionSort DESC) AS n
+                        FROM modelVersion WHERE registryName = ? AND model = ? AND deleted = 0) WHERE n = 1
+                      UNION
+                      SELECT a.versionId FROM alias a JOIN modelVersion w ON w.id = a.versionId
+                      WHERE w.registryName = ? AND w.model = ? AND w.deleted = 0)
+                    ORDER BY v.versionSort
+                    """,
+                arguments: [registry, model, registry, model])
+            return try Self.versions(from: rows, db: db)
         }
     }
 
@@ -338,5 +468,30 @@ struct VersionSQL {
         }
         self.text = text
         self.arguments = StatementArguments(values)
+    }
+}
+
+/// Counts the queries (`SELECT` statements, not transaction bookkeeping) a catalog runs, so tests can check that
+/// a page costs a fixed number of queries however many versions a model has.
+final class StatementCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    /// Statements run so far.
+    var count: Int { lock.withLock { value } }
+
+    func increment() { lock.withLock { value += 1 } }
+}
+
+extension CatalogDatabase {
+    /// An in-memory catalog whose every query bumps `counter`.
+    static func testOnly_inMemory(counting counter: StatementCounter) throws -> CatalogDatabase {
+        var base = Configuration()
+        base.prepareDatabase { db in
+            db.trace(options: .statement) { event in
+                if event.description.uppercased().hasPrefix("SELECT") { counter.increment() }
+            }
+        }
+        return try CatalogDatabase(DatabaseQueue(configuration: makeConfiguration(base)))
     }
 }

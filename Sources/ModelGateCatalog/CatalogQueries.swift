@@ -269,3 +269,14 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible, Hashable {
 
     public var description: String { message }
 }
+
+extension CatalogEncoding {
+    /// A cursor whose parts are all integers (ids, timestamps): the history's and the conflicts' keysets.
+    static func decodeIntegerCursor(_ cursor: String, count: Int) throws -> [Int64] {
+        let numbers = try decodeCursor(cursor, count: count).compactMap { Int64($0) }
+        guard numbers.count == count else {
+            throw CatalogError("invalid cursor '\(cursor)': pass the next_cursor of a previous page")
+        }
+        return numbers
+    }
+}

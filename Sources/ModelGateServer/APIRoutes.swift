@@ -13,12 +13,16 @@ struct APIRoutes: Sendable {
     var catalog: CatalogDatabase { server.catalog }
 
     func register(on router: Router<ServerContext>) {
+        // Inside the gateway middleware (added first), so a 405 is authenticated, counted and audited like a 404.
+        router.add(middleware: MethodNotAllowedMiddleware())
         let api = router.group("/api/v1")
         api.get("registries") { _, _ in try await registries() }
-        api.get("models") { request, _ in try await models(QueryParameters(request)) }
-        api.get("versions") { request, _ in try await versions(QueryParameters(request)) }
-        api.get("registries/{registry}/models/{model}") { _, context in
-            try await model(registry: try context.parameters.require("registry"), name: try context.parameters.require("model"))
+        api.get("models") { request, _ in try await models(try QueryParameters.checked(request)) }
+        api.get("versions") { request, _ in try await versions(try QueryParameters.checked(request)) }
+        api.get("registries/{registry}/models/{model}") { request, context in
+            try await model(
+                registry: try context.parameters.require("registry"), name: try context.parameters.require("model"),
+                try QueryParameters.checked(request))
         }
         api.get("registries/{registry}/models/{model}/versions/{version}") { _, context in
             try await version(
@@ -26,8 +30,8 @@ struct APIRoutes: Sendable {
                     registry: try context.parameters.require("registry"), model: try context.parameters.require("model"),
                     version: try context.parameters.require("version")))
         }
-        api.get("history") { request, _ in try await history(QueryParameters(request)) }
-        api.get("conflicts") { request, _ in try await conflicts(QueryParameters(request)) }
+        api.get("history") { request, _ in try await history(try QueryParameters.checked(request)) }
+        api.get("conflicts") { request, _ in try await conflicts(try QueryParameters.checked(request)) }
         api.get("conflicts/{id}") { _, context in
             guard let id = context.parameters.get("id", as: Int64.self) else {
                 throw APIError.invalid("id", "a conflict id is a number")
@@ -37,7 +41,7 @@ struct APIRoutes: Sendable {
             }
             return try JSONBody.response(conflict)
         }
-        api.get("lineage") { request, _ in try await lineage(QueryParameters(request)) }
+        api.get("lineage") { request, _ in try await lineage(try QueryParameters.checked(request)) }
         api.post("sync") { request, context in try await startSync(request, caller: context.caller) }
         api.get("sync/{id}") { _, context in
             let id = try context.parameters.require("id")
@@ -47,7 +51,7 @@ struct APIRoutes: Sendable {
         api.post("migrations/plan") { request, _ in try await plan(request) }
         api.post("migrations/{id}/apply") { _, context in try await apply(planID: try context.parameters.require("id")) }
         api.get("audit") { request, _ in
-            let limit = try QueryParameters(request).limit(defaultValue: 100, maximum: server.limits.maxPageSize)
+            let limit = try QueryParameters.checked(request).limit(defaultValue: 100, maximum: server.limits.maxPageSize)
             return try JSONBody.response(ResultPage(items: try await catalog.auditLog(limit: limit), nextCursor: nil))
         }
         api.get("openapi.json") { _, _ in try JSONBody.object(OpenAPIDocument.document()) }
@@ -78,16 +82,9 @@ struct APIRoutes: Sendable {
 
     /// The catalog query of `?registry=&model=&alias=&lifecycle=&tag=K=V&search=&include_deleted=&limit=&cursor=`.
     static func versionQuery(_ q: QueryParameters, limits: ServerLimits) throws(APIError) -> VersionQuery {
-        var lifecycle: Lifecycle?
-        if let text = q["lifecycle"] {
-            guard let value = Lifecycle(rawValue: text) else {
-                throw APIError.invalid(
-                    "lifecycle", "lifecycle must be one of \(Lifecycle.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
-            }
-            lifecycle = value
-        }
+        let lifecycle = try q.choice("lifecycle", Lifecycle.allCases.map(\.rawValue)).flatMap(Lifecycle.init(rawValue:))
         var tags: [(key: String, value: String)] = []
-        for text in q.all("tag") {
+        for text in q.values("tag") {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
                 throw APIError.invalid("tag", "tag must be KEY=VALUE, got '\(text)'")
             }
@@ -105,9 +102,15 @@ struct APIRoutes: Sendable {
         return copy
     }
 
-    /// One model: the model object, its versions (without native JSON) and the lineage edges touching it.
-    func model(registry: String, name: String) async throws -> Response {
-        guard let detail = try await ModelDetail.load(registry, name, from: catalog) else {
+    /// One model: the model object, one page of its versions (without native JSON; `limit`, `cursor`), how many
+    /// versions it has, and the lineage edges touching it.
+    func model(registry: String, name: String, _ q: QueryParameters) async throws -> Response {
+        let limit = try q.limit(defaultValue: server.limits.defaultPageSize, maximum: server.limits.maxPageSize)
+        let cursor = q["cursor"]
+        let found = try await server.withDeadline { [catalog] in
+            try await ModelDetail.load(registry, name, limit: limit, cursor: cursor, from: catalog)
+        }
+        guard let detail = found else {
             throw APIError.notFound("\(registry):\(name) is not in the catalog", field: "model")
         }
         return try JSONBody.response(detail)
@@ -121,12 +124,13 @@ struct APIRoutes: Sendable {
         return try JSONBody.response(detail)
     }
 
-    /// `GET /api/v1/history?registry=&model=&alias=&since=`: the change log of one model, oldest first.
+    /// `GET /api/v1/history?registry=&model=&alias=&since=&limit=&cursor=`: the change log of one model, oldest
+    /// first, one page at a time.
     func history(_ q: QueryParameters) async throws -> Response {
         guard let registry = q["registry"] else { throw APIError.invalid("registry", "registry is required") }
         guard let model = q["model"] else { throw APIError.invalid("model", "model is required") }
         var parsedSince: Date?
-        if let text = q["since"] {
+        if let text = try q.single("since") {
             guard let date = Self.parseTime(text) else {
                 throw APIError.invalid("since", "since must be RFC 3339 (2026-11-26T10:00:00Z) or a date, got '\(text)'")
             }
@@ -134,10 +138,12 @@ struct APIRoutes: Sendable {
         }
         let since = parsedSince
         let alias = q["alias"]
-        let items = try await server.withDeadline {
-            try await catalog.history(registry: registry, model: model, alias: alias, since: since)
+        let limit = try q.limit(defaultValue: server.limits.defaultPageSize, maximum: server.limits.maxPageSize)
+        let cursor = q["cursor"]
+        let page = try await server.withDeadline {
+            try await catalog.history(registry: registry, model: model, alias: alias, since: since, limit: limit, cursor: cursor)
         }
-        return try JSONBody.response(ResultPage(items: items, nextCursor: nil))
+        return try JSONBody.response(page)
     }
 
     static func parseTime(_ text: String) -> Date? {
@@ -149,20 +155,17 @@ struct APIRoutes: Sendable {
         return formatter.date(from: text)
     }
 
+    /// `GET /api/v1/conflicts?status=&limit=&cursor=`: conflicts by id, one page at a time.
     func conflicts(_ q: QueryParameters) async throws -> Response {
-        var status: CatalogConflict.Status?
-        if let text = q["status"] {
-            guard let value = CatalogConflict.Status(rawValue: text) else {
-                throw APIError.invalid("status", "status must be open or resolved, got '\(text)'")
-            }
-            status = value
-        }
-        let items = try await catalog.conflicts(status: status)
-        return try JSONBody.response(ResultPage(items: items, nextCursor: nil))
+        let chosen = try q.choice("status", ["open", "resolved"]).flatMap(CatalogConflict.Status.init(rawValue:))
+        let limit = try q.limit(defaultValue: server.limits.defaultPageSize, maximum: server.limits.maxPageSize)
+        let cursor = q["cursor"]
+        let page = try await server.withDeadline { try await catalog.conflicts(status: chosen, limit: limit, cursor: cursor) }
+        return try JSONBody.response(page)
     }
 
     func lineage(_ q: QueryParameters) async throws -> Response {
-        guard let text = q["ref"] else { throw APIError.invalid("ref", "ref (REGISTRY:MODEL[@VERSION]) is required") }
+        guard let text = try q.single("ref"), !text.isEmpty else { throw APIError.invalid("ref", "ref (REGISTRY:MODEL[@VERSION]) is required") }
         let ref: VersionRef
         do {
             ref = try VersionRef(parsing: text)
@@ -243,6 +246,9 @@ struct APIRoutes: Sendable {
             throw APIError.invalid("from", error.description)
         }
         let known = server.operations.registryNames
+        if known.isEmpty {
+            throw APIError(.conflict, code: "not_configured", "no registries are configured, so there is nothing to migrate")
+        }
         guard known.contains(from.registry) else {
             throw APIError.invalid("from", "no registry '\(from.registry)' in the config")
         }

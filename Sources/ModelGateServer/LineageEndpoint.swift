@@ -10,24 +10,10 @@ enum LineageEndpoint {
     static let formats = LineageFormat.allCases.map(\.rawValue)
 
     static func render(ref: VersionRef, query q: QueryParameters, catalog: CatalogDatabase) async throws -> Response {
-        let formatText = q["format"] ?? "json"
-        guard let format = LineageFormat(rawValue: formatText) else {
-            throw APIError.invalid("format", "format must be one of \(formats.joined(separator: ", ")), got '\(formatText)'")
-        }
-        var depth = 5
-        if let text = q["depth"] {
-            guard let value = Int(text), (0...50).contains(value) else {
-                throw APIError.invalid("depth", "depth must be an integer from 0 to 50, got '\(text)'")
-            }
-            depth = value
-        }
-        var direction = LineageDirection.both
-        if let text = q["direction"] {
-            guard let value = LineageDirection(rawValue: text) else {
-                throw APIError.invalid("direction", "direction must be up, down or both, got '\(text)'")
-            }
-            direction = value
-        }
+        let format = try q.choice("format", formats).flatMap(LineageFormat.init(rawValue:)) ?? .json
+        let depth = try q.integer("depth", in: 0...50) ?? 5
+        let direction =
+            try q.choice("direction", LineageDirection.allCases.map(\.rawValue)).flatMap(LineageDirection.init(rawValue:)) ?? .both
         let known: Bool
         if let version = ref.version {
             known = try await catalog.version(registry: ref.registry, model: ref.model, version: version) != nil

@@ -13,11 +13,16 @@ struct MLflowRoutes: Sendable {
 
     func register(on router: Router<ServerContext>) {
         let api = router.group("/api/2.0/mlflow")
-            api.get("registered-models/search") { request, _ in try await searchModels(QueryParameters(request)) }
-            api.get("registered-models/get") { request, _ in try await getModel(QueryParameters(request)) }
-            api.get("model-versions/search") { request, _ in try await searchVersions(QueryParameters(request)) }
-            api.get("model-versions/get") { request, _ in try await getVersion(QueryParameters(request)) }
-            api.get("registered-models/alias") { request, _ in try await getByAlias(QueryParameters(request)) }
+            api.get("registered-models/search") { request, _ in try await searchModels(try Self.parameters(request)) }
+            api.get("registered-models/get") { request, _ in try await getModel(try Self.parameters(request)) }
+            api.get("model-versions/search") { request, _ in try await searchVersions(try Self.parameters(request)) }
+            api.get("model-versions/get") { request, _ in try await getVersion(try Self.parameters(request)) }
+            api.get("registered-models/alias") { request, _ in try await getByAlias(try Self.parameters(request)) }
+    }
+
+    /// The query of an MLflow call; only `order_by` may repeat (the `mlflow` client sends it as a list).
+    static func parameters(_ request: Request) throws(APIError) -> QueryParameters {
+        try QueryParameters.checked(request, arrays: ["order_by"])
     }
 
     // MARK: Names
@@ -37,7 +42,7 @@ struct MLflowRoutes: Sendable {
     }
 
     func maxResults(_ q: QueryParameters, defaultValue: Int) throws(APIError) -> Int {
-        guard let text = q["max_results"] else { return min(defaultValue, server.limits.mlflowMaxResults) }
+        guard let text = try q.single("max_results") else { return min(defaultValue, server.limits.mlflowMaxResults) }
         guard let value = Int(text), value >= 1 else {
             throw APIError.invalid("max_results", "Invalid value \(text) for parameter 'max_results' supplied.")
         }
@@ -82,8 +87,9 @@ struct MLflowRoutes: Sendable {
         else {
             throw APIError.notFound("Registered Model with name=\(name) not found", field: "name")
         }
-        let versions = try await catalog.versions(VersionQuery(registry: registry, model: modelName)).items
-        return try JSONBody.object(["registered_model": Self.json(model, versions: versions)])
+        // The newest version of each stage and the aliased ones: one bounded query, not every version of the model.
+        let heads = try await server.withDeadline { [catalog] in try await catalog.modelHeads(registry: registry, model: modelName) }
+        return try JSONBody.object(["registered_model": Self.json(model, versions: heads)])
     }
 
     // MARK: Model versions
@@ -185,7 +191,8 @@ struct MLflowRoutes: Sendable {
         return object
     }
 
-    /// A registered model; with `versions`, also its aliases and `latest_versions` (the newest version of each stage).
+    /// A registered model; with `versions` (at least the newest of each stage and the aliased ones, in version
+    /// order), also its aliases and `latest_versions` (the newest version of each stage).
     static func json(_ m: RegistryModel, versions: [ModelVersion]?) -> [String: Any] {
         var object: [String: Any] = [
             "name": fullName(m.registry, m.name), "creation_timestamp": milliseconds(m.createdAt),

@@ -11,11 +11,11 @@ struct WebRoutes: Sendable {
     var catalog: CatalogDatabase { server.catalog }
 
     func register(on router: Router<ServerContext>) {
-        router.get("/") { request, _ in html(try await catalogPage(QueryParameters(request))) }
-        router.get("/models") { request, _ in html(try await modelsPage(QueryParameters(request))) }
-        router.get("/ui/model") { request, _ in html(try await modelPage(QueryParameters(request))) }
-        router.get("/ui/version") { request, _ in html(try await versionPage(QueryParameters(request))) }
-        router.get("/conflicts") { request, _ in html(try await conflictsPage(QueryParameters(request))) }
+        router.get("/") { request, _ in html(try await catalogPage(try QueryParameters.checked(request, form: true))) }
+        router.get("/models") { request, _ in html(try await modelsPage(try QueryParameters.checked(request, form: true))) }
+        router.get("/ui/model") { request, _ in html(try await modelPage(try QueryParameters.checked(request, form: true))) }
+        router.get("/ui/version") { request, _ in html(try await versionPage(try QueryParameters.checked(request, form: true))) }
+        router.get("/conflicts") { request, _ in html(try await conflictsPage(try QueryParameters.checked(request, form: true))) }
     }
 
     func html(_ text: String) -> Response { JSONBody.text(text, contentType: "text/html; charset=utf-8") }
@@ -96,24 +96,35 @@ struct WebRoutes: Sendable {
 
     // MARK: One model
 
+    /// One model: a page of its versions (`limit`, `cursor`; how many there are in all), its aliases, direct copies
+    /// of the page's versions in other registries and the alias/lifecycle history. A fixed number of catalog
+    /// queries however many versions the model has.
     func modelPage(_ q: QueryParameters) async throws -> String {
         guard let registry = q["registry"] else { throw APIError.invalid("registry", "registry is required") }
         guard let name = q["model"] else { throw APIError.invalid("model", "model is required") }
-        guard let model = try await catalog.model(registry: registry, name: name) else {
+        let limit = try q.limit(defaultValue: server.limits.defaultPageSize, maximum: server.limits.maxPageSize)
+        let cursor = q["cursor"]
+        guard let detail = try await server.withDeadline({ [catalog] in
+            try await ModelDetail.load(registry, name, limit: limit, cursor: cursor, from: catalog)
+        }) else {
             throw APIError.notFound("\(registry):\(name) is not in the catalog", field: "model")
         }
-        let versions = try await catalog.versions(VersionQuery(registry: registry, model: name, includeDeleted: true)).items
-        let history = try await catalog.history(registry: registry, model: name)
+        let model = detail.model
+        let versions = detail.versions
+        let heads = try await catalog.modelHeads(registry: registry, model: name)
+        let moves = try await catalog.recentChanges(
+            registry: registry, model: name, kinds: [.aliasMoved, .lifecycleChanged], limit: server.limits.maxPageSize)
         var body = "<h1>\(HTML.escape(registry)):\(HTML.escape(name))\(model.deleted ? " <span class=\"muted\">(deleted)</span>" : "")</h1>\n"
         body += "<dl class=\"fields\"><dt>Registry</dt><dd>\(HTML.escape(registry)) (\(model.kind.rawValue))</dd>"
         body += "<dt>Display name</dt><dd>\(HTML.escape(model.displayName ?? name))</dd>"
         body += "<dt>Description</dt><dd>\(HTML.escape(model.description))</dd>"
         body += "<dt>Created</dt><dd>\(HTML.escape(model.createdAt.map(Timestamp.format)))</dd>"
         body += "<dt>Updated</dt><dd>\(HTML.escape(model.updatedAt.map(Timestamp.format)))</dd>"
+        body += "<dt>Versions</dt><dd id=\"version-count\">\(detail.versionCount)</dd>"
         body += "<dt>Tags</dt><dd>\(HTML.pills(model.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }))</dd></dl>\n"
 
         body += "<h2>Aliases</h2>\n<table id=\"aliases\"><thead><tr><th>Alias</th><th>Version</th></tr></thead><tbody>\n"
-        let aliases = versions.flatMap { v in v.aliases.map { ($0, v.version) } }.sorted { $0.0 < $1.0 }
+        let aliases = heads.flatMap { v in v.aliases.map { ($0, v.version) } }.sorted { $0.0 < $1.0 }
         for (alias, version) in aliases {
             body += "<tr class=\"alias-row\"><td>\(HTML.pills([alias]))</td><td><a href=\"\(HTML.versionHref(registry, name, version))\">\(HTML.escape(version))</a></td></tr>\n"
         }
@@ -130,30 +141,16 @@ struct WebRoutes: Sendable {
                 """
         }
         body += "</tbody></table>\n"
-
-        // The same model in other registries: copies both ways (ModelGate's version map and migrated_from /
-        // same_as edges), never matched by name (DESIGN §2).
-        var copies: [(local: String, other: VersionRef, how: String)] = []
-        for v in versions.prefix(200) {
-            var seen = Set<String>()
-            for ref in try await CopyChain.upstream(of: v.ref, in: catalog) where seen.insert(ref.description).inserted {
-                copies.append((v.version, ref, "copied from"))
-            }
-            for ref in try await CopyChain.downstream(of: v.ref, in: catalog) where seen.insert(ref.description).inserted {
-                copies.append((v.version, ref, "copied to"))
-            }
-            let node = LineageEdge.versionNode(registry, name, v.version)
-            for edge in try await catalog.lineageEdges(touching: node)
-            where edge.relation == .migratedFrom || edge.relation == .sameAs {
-                let otherNode = edge.from == node ? edge.to : edge.from
-                guard otherNode.hasPrefix("version:"),
-                    let ref = try? VersionRef(parsing: String(otherNode.dropFirst("version:".count))),
-                    ref.registry != registry, seen.insert(ref.description).inserted
-                else { continue }
-                let how = edge.relation == .sameAs ? "same as" : (edge.from == node ? "copied from" : "copied to")
-                copies.append((v.version, ref, how))
-            }
+        if let next = detail.versionsNextCursor {
+            let rest = detail.versionCount - versions.count
+            body += "<p class=\"pager\">Showing \(versions.count) of \(detail.versionCount) versions. "
+            body += "<a rel=\"next\" href=\"/ui/model?\(HTML.escape(q.encoded(replacing: ["cursor": next])))\">\(rest) more →</a></p>\n"
         }
+
+        // The same model in other registries: direct copies both ways of this page's versions (ModelGate's
+        // version map and migrated_from / same_as edges), never matched by name (DESIGN §2). The version page
+        // shows a version's whole copy chain.
+        let copies = try await copiesInOtherRegistries(registry: registry, model: name, versions: versions.map(\.version))
         body += "<h2>In other registries</h2>\n<table id=\"copies\"><thead><tr><th>Version</th><th>Relation</th><th>Registry</th><th>Model</th><th>Version there</th></tr></thead><tbody>\n"
         for copy in copies {
             let other = copy.other
@@ -164,9 +161,8 @@ struct WebRoutes: Sendable {
         if copies.isEmpty { body += "<tr><td colspan=\"5\" class=\"muted\">No known copies in other registries.</td></tr>\n" }
         body += "</tbody></table>\n"
 
-        let moves = history.filter { $0.kind == .aliasMoved || $0.kind == .lifecycleChanged }
         body += "<h2>Alias and lifecycle history</h2>\n<table id=\"history\"><thead><tr><th>At</th><th>Change</th><th>Field</th><th>Before</th><th>After</th><th>Version</th><th>Actor</th><th>Source</th></tr></thead><tbody>\n"
-        for change in moves.reversed() {
+        for change in moves {
             body += """
                 <tr class="history-row"><td>\(Timestamp.format(change.at))</td><td>\(change.kind.rawValue)</td><td>\(HTML.escape(change.field))</td>\
                 <td>\(HTML.escape(change.before))</td><td>\(HTML.escape(change.after))</td><td>\(HTML.escape(change.version))</td>\
@@ -177,6 +173,36 @@ struct WebRoutes: Sendable {
         if moves.isEmpty { body += "<tr><td colspan=\"8\" class=\"muted\">No alias or lifecycle changes recorded.</td></tr>\n" }
         body += "</tbody></table>\n"
         return HTML.page(title: "\(registry):\(name)", active: "models", body: body)
+    }
+
+    /// Direct copies of `versions` of one model in other registries, from two queries (version map, lineage edges).
+    func copiesInOtherRegistries(registry: String, model name: String, versions: [String]) async throws
+        -> [(local: String, other: VersionRef, how: String)]
+    {
+        var copies: [(local: String, other: VersionRef, how: String)] = []
+        var seen = Set<String>()
+        func add(_ local: String, _ other: VersionRef, _ how: String) {
+            if seen.insert("\(local)\u{0}\(other)").inserted { copies.append((local, other, how)) }
+        }
+        for entry in try await catalog.versionMap(registry: registry, model: name, versions: versions) {
+            if entry.target.registry == registry, entry.target.model == name, let local = entry.target.version {
+                add(local, entry.source, "copied from")
+            }
+            if entry.source.registry == registry, entry.source.model == name, let local = entry.source.version {
+                add(local, entry.target, "copied to")
+            }
+        }
+        let nodes = Dictionary(versions.map { (LineageEdge.versionNode(registry, name, $0), $0) }) { a, _ in a }
+        for edge in try await catalog.lineageEdges(touchingAny: Array(nodes.keys))
+        where edge.relation == .migratedFrom || edge.relation == .sameAs {
+            let local = nodes[edge.from] ?? nodes[edge.to]
+            let otherNode = nodes[edge.from] != nil ? edge.to : edge.from
+            guard let local, otherNode.hasPrefix("version:"),
+                let ref = try? VersionRef(parsing: String(otherNode.dropFirst("version:".count))), ref.registry != registry
+            else { continue }
+            add(local, ref, edge.relation == .sameAs ? "same as" : (nodes[edge.from] != nil ? "copied from" : "copied to"))
+        }
+        return copies.sorted { ($0.local, $0.other.description) < ($1.local, $1.other.description) }
     }
 
     // MARK: One version
@@ -222,14 +248,13 @@ struct WebRoutes: Sendable {
     // MARK: Conflicts
 
     func conflictsPage(_ q: QueryParameters) async throws -> String {
-        var status: CatalogConflict.Status? = .open
-        if let text = q["status"] {
-            guard text == "all" || CatalogConflict.Status(rawValue: text) != nil else {
-                throw APIError.invalid("status", "status must be open, resolved or all")
-            }
-            status = CatalogConflict.Status(rawValue: text)
+        let chosen = CatalogConflict.Status(rawValue: try q.choice("status", ["open", "resolved", "all"]) ?? "open")
+        let limit = try q.limit(defaultValue: server.limits.defaultPageSize, maximum: server.limits.maxPageSize)
+        let cursor = q["cursor"]
+        let page = try await server.withDeadline { [catalog] in
+            try await catalog.conflicts(status: chosen, limit: limit, cursor: cursor)
         }
-        let conflicts = try await catalog.conflicts(status: status)
+        let conflicts = page.items
         var body = "<h1>Conflicts</h1>\n"
         body += """
             <form class="filters" method="get" action="/conflicts"><label>Status<select name="status">\
@@ -254,6 +279,9 @@ struct WebRoutes: Sendable {
         }
         if conflicts.isEmpty { body += "<tr><td colspan=\"7\" class=\"muted\">No conflicts.</td></tr>\n" }
         body += "</tbody></table>\n"
+        if let next = page.nextCursor {
+            body += "<p class=\"pager\"><a rel=\"next\" href=\"/conflicts?\(HTML.escape(q.encoded(replacing: ["cursor": next])))\">Next page →</a></p>\n"
+        }
         return HTML.page(title: "Conflicts", active: "conflicts", body: body)
     }
 }

@@ -38,32 +38,54 @@ public struct VersionDetail: Encodable, Sendable {
 }
 
 /// One model as `show` and the API's model route give it: the model object, its versions (deleted ones too,
-/// without native JSON) and the lineage edges touching it.
+/// without native JSON; the API gives one page of them), how many versions it has, and the lineage edges touching it.
 public struct ModelDetail: Encodable, Sendable {
     public var model: RegistryModel
+    /// All versions, or one page of them (``versionsNextCursor`` then names the next page).
     public var versions: [ModelVersion]
+    /// The `cursor` of the next page of versions; nil on the last page.
+    public var versionsNextCursor: String?
+    /// Every version of the model, deleted ones too (so a client can say "N more").
+    public var versionCount: Int
     public var lineage: [LineageEdge]
 
-    /// Reads it from the catalog; nil when the catalog does not hold that model.
-    public static func load(_ registry: String, _ name: String, from catalog: CatalogDatabase) async throws -> ModelDetail? {
+    /// Reads it from the catalog with a fixed number of queries however many versions the model has; nil when
+    /// the catalog does not hold that model.
+    ///
+    /// - Parameters:
+    ///   - limit: at most this many versions (nil: all, as `show` prints them).
+    ///   - cursor: `versionsNextCursor` of the previous page.
+    public static func load(
+        _ registry: String, _ name: String, limit: Int? = nil, cursor: String? = nil, from catalog: CatalogDatabase
+    ) async throws -> ModelDetail? {
         guard let model = try await catalog.model(registry: registry, name: name) else { return nil }
-        let versions = try await catalog.versions(VersionQuery(registry: registry, model: name, includeDeleted: true))
-            .items.map { version -> ModelVersion in
-                var version = version
-                version.raw = nil
-                return version
-            }
+        let page = try await catalog.versions(
+            VersionQuery(registry: registry, model: name, includeDeleted: true, limit: limit, cursor: cursor))
+        let versions = page.items.map { version -> ModelVersion in
+            var version = version
+            version.raw = nil
+            return version
+        }
+        let count =
+            page.nextCursor == nil && cursor == nil
+            ? versions.count : try await catalog.versionCount(registry: registry, model: name, includeDeleted: true)
         return ModelDetail(
-            model: model, versions: versions,
+            model: model, versions: versions, versionsNextCursor: page.nextCursor, versionCount: count,
             lineage: try await catalog.lineageEdges(touching: LineageEdge.modelNode(registry, name)))
     }
 
-    enum Key: String, CodingKey { case versions, lineage }
+    enum Key: String, CodingKey {
+        case versions, lineage
+        case versionsNextCursor = "versions_next_cursor"
+        case versionCount = "version_count"
+    }
 
     public func encode(to encoder: any Encoder) throws {
         try model.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(versions, forKey: .versions)
+        try c.encode(versionsNextCursor, forKey: .versionsNextCursor)
+        try c.encode(versionCount, forKey: .versionCount)
         try c.encode(lineage, forKey: .lineage)
     }
 }

@@ -11,12 +11,19 @@ import ModelGateCore
 /// hops are free, so a copy's whole chain back to the first registry is always shown (DESIGN §2: transitive).
 /// Model and registry nodes are not walked through (a model would pull in every sibling version), unless the
 /// root is a model.
+///
+/// The walk stops at ``LineageLimits`` (a node cap and a deadline) and says so in
+/// ``LineageNeighbourhood/truncated``.
 public struct LineageGraph: Sendable {
     public let catalog: CatalogDatabase
     public let now: @Sendable () -> Date
+    public let limits: LineageLimits
 
-    public init(catalog: CatalogDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        catalog: CatalogDatabase, limits: LineageLimits = LineageLimits(), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.catalog = catalog
+        self.limits = limits
         self.now = now
     }
 
@@ -42,9 +49,9 @@ public struct LineageGraph: Sendable {
         -> LineageNeighbourhood
     {
         let at = now()
-        var walker = Walker(graph: self, root: root, depth: max(0, depth), at: at)
+        var walker = Walker(graph: self, root: root, depth: max(0, depth), at: at, limits: limits)
         if direction != .down { try await walker.walk(up: true) }
-        if direction != .up { try await walker.walk(up: false) }
+        if direction != .up, walker.truncated == nil { try await walker.walk(up: false) }
         var nodes: [String: LineageNode] = [:]
         for id in walker.nodeIDs { nodes[id] = try await describe(id, edges: walker.edgeList) }
         for registry in Set(nodes.values.compactMap(\.registry)) {
@@ -53,7 +60,7 @@ public struct LineageGraph: Sendable {
         }
         return LineageNeighbourhood(
             root: root, depth: max(0, depth), direction: direction, nodes: nodes.values.sorted { $0.id < $1.id },
-            edges: walker.edgeList, generatedAt: at)
+            edges: walker.edgeList, generatedAt: at, truncated: walker.truncated)
     }
 
     /// Stored and derived edges that start or end at `id`.
@@ -159,22 +166,35 @@ public struct LineageGraph: Sendable {
     }
 }
 
-/// Breadth-first walk in one direction; free hops do not use up depth.
+/// Breadth-first walk in one direction; free hops do not use up depth. Stops at the node cap or the deadline.
 private struct Walker {
     let graph: LineageGraph
     let root: String
     let depth: Int
     let at: Date
+    let limits: LineageLimits
+    let started = ContinuousClock.now
     var nodeIDs: Set<String>
     var edges = EdgeSet()
     var cache: [String: [LineageEdge]] = [:]
+    var truncated: LineageTruncation?
 
-    init(graph: LineageGraph, root: String, depth: Int, at: Date) {
+    init(graph: LineageGraph, root: String, depth: Int, at: Date, limits: LineageLimits) {
         self.graph = graph
         self.root = root
         self.depth = depth
         self.at = at
+        self.limits = limits
         nodeIDs = [root]
+    }
+
+    /// Whether the deadline has passed (and records it).
+    mutating func pastDeadline() -> Bool {
+        guard started.duration(to: .now) >= limits.deadline else { return false }
+        let parts = limits.deadline.components
+        truncated = LineageTruncation(
+            reason: .deadline, limit: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+        return true
     }
 
     var edgeList: [LineageEdge] {
@@ -184,7 +204,7 @@ private struct Walker {
     mutating func walk(up: Bool) async throws {
         var best: [String: Int] = [root: 0]
         var queue: [(String, Int)] = [(root, 0)]
-        while !queue.isEmpty {
+        while !queue.isEmpty, truncated == nil, !pastDeadline() {
             let (id, used) = queue.removeFirst()
             guard best[id] == used else { continue }
             if id != root, id.hasPrefix("model:") || id.hasPrefix("registry:") { continue }
@@ -213,6 +233,10 @@ private struct Walker {
                 }
                 let cost = used + (LineageGraph.isFree(edge) ? 0 : 1)
                 guard cost <= depth else { continue }
+                if !nodeIDs.contains(next), nodeIDs.count >= limits.maxNodes {
+                    truncated = LineageTruncation(reason: .nodeCap, limit: Double(limits.maxNodes))
+                    continue
+                }
                 edges.insert(edge)
                 nodeIDs.insert(next)
                 if cost < best[next] ?? Int.max {

@@ -114,10 +114,12 @@ public struct LineageNeighbourhood: Sendable, Encodable {
     /// Every edge between reached nodes, stored ones and those ModelGate derives (`same_as`, copy activities).
     public var edges: [LineageEdge]
     public var generatedAt: Date
+    /// Set when the walk stopped before it was done (node cap or deadline): the graph is a part of the neighbourhood.
+    public var truncated: LineageTruncation?
 
     public init(
         root: String, depth: Int, direction: LineageDirection, nodes: [LineageNode], edges: [LineageEdge],
-        generatedAt: Date
+        generatedAt: Date, truncated: LineageTruncation? = nil
     ) {
         self.root = root
         self.depth = depth
@@ -125,11 +127,12 @@ public struct LineageNeighbourhood: Sendable, Encodable {
         self.nodes = nodes
         self.edges = edges
         self.generatedAt = generatedAt
+        self.truncated = truncated
     }
 
     public func node(_ id: String) -> LineageNode? { nodes.first { $0.id == id } }
 
-    enum CodingKeys: String, CodingKey { case root, depth, direction, nodes, edges, generatedAt = "generated_at" }
+    enum CodingKeys: String, CodingKey { case root, depth, direction, nodes, edges, truncated, generatedAt = "generated_at" }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -138,6 +141,59 @@ public struct LineageNeighbourhood: Sendable, Encodable {
         try c.encode(direction, forKey: .direction)
         try c.encode(nodes, forKey: .nodes)
         try c.encode(edges, forKey: .edges)
+        try c.encode(truncated, forKey: .truncated)
         try c.encode(Timestamp.format(generatedAt), forKey: .generatedAt)
+    }
+}
+
+/// How far a lineage walk may go: at most `maxNodes` nodes and `deadline` of wall time, whatever the graph holds.
+public struct LineageLimits: Sendable, Hashable {
+    /// The walk stops adding nodes at this many (the root included).
+    public var maxNodes: Int
+    /// The walk stops after this long.
+    public var deadline: Duration
+
+    /// - Parameters: see the properties.
+    public init(maxNodes: Int = 500, deadline: Duration = .seconds(10)) {
+        self.maxNodes = max(1, maxNodes)
+        self.deadline = deadline
+    }
+}
+
+/// Why a lineage walk stopped early: `{"reason": "node_cap" | "deadline", "limit", "message"}` in JSON.
+public struct LineageTruncation: Sendable, Hashable, Encodable {
+    /// Which limit stopped the walk.
+    public enum Reason: String, Sendable, Hashable, Encodable {
+        case nodeCap = "node_cap"
+        case deadline
+    }
+
+    public var reason: Reason
+    /// The node cap, or the deadline in seconds.
+    public var limit: Double
+
+    /// - Parameters: see the properties.
+    public init(reason: Reason, limit: Double) {
+        self.reason = reason
+        self.limit = limit
+    }
+
+    /// One line for people: what stopped the walk and how to see the rest.
+    public var message: String {
+        switch reason {
+        case .nodeCap:
+            "truncated: the walk stopped at \(Int(limit)) nodes; lower --depth or pick --direction up or down to see the rest"
+        case .deadline:
+            "truncated: the walk stopped after \(limit) s; lower --depth or pick --direction up or down to see the rest"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case reason, limit, message }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(limit, forKey: .limit)
+        try c.encode(message, forKey: .message)
     }
 }

@@ -80,6 +80,7 @@ public enum LineageRendering {
             var shown: Set<String> = [graph.root]
             tree(graph.root, up: up, graph: graph, prefix: "", shown: &shown, lines: &lines, sameAs: up)
         }
+        if let truncated = graph.truncated { lines.append(truncated.message) }
         return lines.joined(separator: "\n") + "\n"
     }
 
