@@ -35,14 +35,15 @@ final class VertexHarness: Sendable {
 
     /// - Parameters:
     ///   - privateKeyPEM: the key written into the key file (the account's real key unless testing a wrong one).
+    ///   - clock: the time the token endpoint and the token provider both read (a test clock makes expiry exact).
     ///   - beforeSend: called before each registry request (not token requests) with the request count so far.
     init(
         faults: FaultPlan = .none, operationPolls: Int = 3, pageSize: Int = 3, tokenLifetime: TimeInterval = 3600,
         privateKeyPEM: String = SampleKeys.serviceAccountKey, retries: RetryPolicy = VertexHarness.retries,
-        containerImage: String? = VertexHarness.servingImage,
+        containerImage: String? = VertexHarness.servingImage, clock: Clock = .system,
         beforeSend: (@Sendable (TransportRequest) async -> Void)? = nil
     ) async throws {
-        tokens = TokenRegistry()
+        tokens = TokenRegistry(now: clock.now)
         let account = GoogleTokenEndpoint.Account(
             clientEmail: Self.clientEmail, keyID: Self.keyID,
             publicKey: try RSAPublicKey(pem: SampleKeys.serviceAccountPublicKey))
@@ -59,7 +60,8 @@ final class VertexHarness: Sendable {
         let keyFile = try endpoint.keyFile(for: account, privateKeyPEM: privateKeyPEM, projectID: Self.project)
         let key = try GoogleServiceAccountKey(json: keyFile, registry: Self.registry)
         let tokenTransport = TransportStack.make(base: Self.curl, retryPolicy: retries, sleep: Self.shortSleep)
-        let provider = GoogleServiceAccountTokenProvider(key: key, transport: tokenTransport, registry: Self.registry)
+        let provider = GoogleServiceAccountTokenProvider(
+            key: key, transport: tokenTransport, registry: Self.registry, now: clock.now)
         self.provider = provider
         var base: any HTTPTransport = Self.curl
         if let beforeSend { base = Hook(inner: Self.curl, before: beforeSend) }
@@ -70,6 +72,12 @@ final class VertexHarness: Sendable {
             registry: Self.registry, project: Self.project, location: Self.location, baseURL: host.baseURL,
             transport: transport, pageSize: pageSize, containerImage: containerImage, pollInterval: .milliseconds(5),
             onUnauthorized: { await provider.invalidate() })
+    }
+
+    /// The time the token endpoint and the provider read (a struct, so a trailing closure never binds to it).
+    struct Clock: Sendable {
+        let now: @Sendable () -> Date
+        static let system = Clock(now: { Date() })
     }
 
     /// Retry waits capped at a few ms (a 429's `Retry-After: 0` or the tiny policy).
