@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts the real peers (MLflow server with and without basic auth,
 # moto with SigV4 verification) on free 127.0.0.1 ports, runs the whole Swift test suite against them,
-# and stops the peers whatever happens. Extra arguments go to `swift test` (e.g. --filter Catalog).
+# then checks the HTTP API against its OpenAPI document with schemathesis (scripts/contract.sh), and stops the
+# peers whatever happens. Extra arguments go to `swift test` (e.g. --filter Catalog).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -29,3 +30,9 @@ mlflow_env=$(bash scripts/peers/mlflow.sh start --with-auth "$state") || { echo 
 eval "$mlflow_env"
 
 swift test --skip-build "$@"
+
+# The API contract: schemathesis against `modelgate serve` (skipped when only some tests were asked for).
+if [ $# -eq 0 ]; then
+  echo "test: the API contract (schemathesis against modelgate serve)" >&2
+  bash scripts/contract.sh
+fi
