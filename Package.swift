@@ -174,6 +174,7 @@ let package = Package(
         .testTarget(
             name: "AzureMLAdapterTests",
             dependencies: [
+                "ModelGateTestKit",
                 "AzureMLAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog", "ModelGateCredentials",
                 "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateRegistries", "ModelGateConfig",
                 "ModelGateSigning", .product(name: "Hummingbird", package: "hummingbird"),
@@ -203,6 +204,7 @@ let package = Package(
         .testTarget(
             name: "VertexAdapterTests",
             dependencies: [
+                "ModelGateTestKit",
                 "VertexAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog", "ModelGateCredentials",
                 "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateSigning", "ModelGateRegistries",
                 "ModelGateConfig",
@@ -212,6 +214,7 @@ let package = Package(
         .testTarget(
             name: "WandBAdapterTests",
             dependencies: [
+                "ModelGateTestKit",
                 "WandBAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog", "ModelGateCredentials",
                 "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateRegistries", "ModelGateConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -220,6 +223,7 @@ let package = Package(
         .testTarget(
             name: "GitLabAdapterTests",
             dependencies: [
+                "ModelGateTestKit",
                 "GitLabAdapter", "MLflowAdapter", "ModelGateSimulators", "ModelGateServices", "ModelGateCatalog",
                 "ModelGateCredentials", "ModelGateTransport", "ModelGateCore", "ModelGateAdapterKit", "ModelGateRegistries",
                 "ModelGateConfig", .product(name: "Hummingbird", package: "hummingbird"),

@@ -253,15 +253,7 @@ extension CatalogDatabase {
                     next = CatalogEncoding.encodeCursor([String(at), String(id)])
                 }
             }
-            let items = rows.map { row in
-                let at: Int64 = row[1]
-                let kind: String = row[3]
-                let source: String = row[8]
-                return ChangeEntry(
-                    id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
-                    kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
-                    actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
-            }
+            let items = rows.map { Self.changeEntry($0, registry: registry, model: model) }
             return ResultPage(items: items, nextCursor: next)
         }
     }
@@ -283,16 +275,19 @@ extension CatalogDatabase {
                     WHERE registryName = ? AND model = ? AND kind IN (\(marks)) ORDER BY at DESC, id DESC LIMIT ?
                     """,
                 arguments: arguments
-            ).map { row in
-                let at: Int64 = row[1]
-                let kind: String = row[3]
-                let source: String = row[8]
-                return ChangeEntry(
-                    id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
-                    kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
-                    actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
-            }
+            ).map { Self.changeEntry($0, registry: registry, model: model) }
         }
+    }
+
+    /// One change row (`id, at, version, kind, field, before, after, actor, source`) of a model's log.
+    static func changeEntry(_ row: Row, registry: String, model: String) -> ChangeEntry {
+        let at: Int64 = row[1]
+        let kind: String = row[3]
+        let source: String = row[8]
+        return ChangeEntry(
+            id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
+            kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
+            actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
     }
 
     /// Every lineage edge that starts or ends at `node` (a node id such as `version:REG:MODEL@V`).

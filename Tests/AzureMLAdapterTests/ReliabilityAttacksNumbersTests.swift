@@ -1,6 +1,7 @@
 import AzureMLAdapter
 import Foundation
 import ModelGateCore
+import ModelGateTestKit
 import Testing
 
 /// Issue 15 item 9: Azure ML's decoders against hostile numbers in every field.

@@ -2,6 +2,7 @@ import Foundation
 import GitLabAdapter
 import MLflowAdapter
 import ModelGateCore
+import ModelGateTestKit
 import Testing
 
 /// Issue 15 item 9: GitLab's decoders (MLflow's wire types, Unix seconds) against hostile numbers in every field.

@@ -1,6 +1,7 @@
 import Foundation
 import MLflowAdapter
 import ModelGateCore
+import ModelGateTestKit
 import Testing
 
 /// Issue 15 item 9: MLflow's decoders against hostile numbers in every field.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import ModelGateServer
+import ModelGateTestKit
 import Testing
 
 /// The `LIKE` matcher of the MLflow-compatible API (issue 15 item 1): correct on hand-picked patterns, equal to a
@@ -102,18 +103,5 @@ struct LikePatternTests {
         #expect(!result.matched)
         let words = (alternating.tokens.count + 1 + 63) / 64
         #expect(result.steps <= (text.count + 1) * words)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ModelGateCore
+import ModelGateTestKit
 import Testing
 import VertexAdapter
 

@@ -1,14 +1,13 @@
 import Foundation
 import ModelGateCore
 
-// Issue 15 item 9: the hostile numbers the randomized decoder tests feed (a copy of this file lives in each adapter's
-// test target, as the adapters' tests share no module).
+// Issue 15 item 9: the hostile numbers every adapter's randomized decoder test feeds.
 
 /// SplitMix64: a seeded generator, so every run feeds the same numbers and a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -17,10 +16,10 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-enum HostileNumbers {
+public enum HostileNumbers {
     /// Numbers that broke or could break a conversion: Int64 edges, seconds × 1000 overflow, year 10000, values
     /// past Int64 as doubles and strings, non-finite and fractional numbers, negative times.
-    static let fixed: [JSONValue] = [
+    public static let fixed: [JSONValue] = [
         .int(.max), .int(.min), .int(.max / 1000 + 1), .int(-1), .int(0), .int(100_000_000_000_000_000),
         .int(253_402_300_800), .int(253_402_300_800_000), .int(-62_167_219_200_001),
         .double(9.3e18), .double(-9.3e18), .double(1e300), .double(-1e300), .double(.infinity), .double(-.infinity),
@@ -30,7 +29,7 @@ enum HostileNumbers {
     ]
 
     /// One hostile number: a fixed one, a random Int64, or a random double (any bit pattern: NaNs, subnormals).
-    static func random(using generator: inout SeededGenerator) -> JSONValue {
+    public static func random(using generator: inout SeededGenerator) -> JSONValue {
         switch generator.next() % 4 {
         case 0: return .int(Int64(bitPattern: generator.next()))
         case 1: return .double(Double(bitPattern: generator.next()))
@@ -40,7 +39,7 @@ enum HostileNumbers {
     }
 
     /// `sample` with each leaf in turn replaced by every fixed hostile number and `randomPerLeaf` random ones.
-    static func variants(of sample: JSONValue, seed: UInt64, randomPerLeaf: Int = 24) -> [(path: String, json: JSONValue)] {
+    public static func variants(of sample: JSONValue, seed: UInt64, randomPerLeaf: Int = 24) -> [(path: String, json: JSONValue)] {
         var generator = SeededGenerator(seed: seed)
         var result: [(path: String, json: JSONValue)] = []
         for path in leafPaths(sample) {
@@ -52,7 +51,7 @@ enum HostileNumbers {
     }
 
     /// Whether `date` is one ModelGate can keep (years 0000–9999): what a decoder must give when it does not throw.
-    static func isKeepable(_ date: Date?) -> Bool {
+    public static func isKeepable(_ date: Date?) -> Bool {
         guard let date else { return true }
         let ms = date.timeIntervalSince1970 * 1000
         return ms.isFinite && ms >= Double(Timestamp.range.lowerBound) && ms <= Double(Timestamp.range.upperBound)
