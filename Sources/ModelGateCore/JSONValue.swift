@@ -12,6 +12,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Decodes any JSON value, trying bool, then integer, then double, so `1` stays `.int` and `1.5` becomes `.double`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -31,6 +32,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// Encodes the value as the same JSON it was decoded from (integers stay integers, `.null` is `null`).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -56,11 +58,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return out
     }
 
+    /// The member `key` of an object; nil for a missing member and for any value that is not an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil
     }
 
+    /// The text of a `.string`; nil for every other case (numbers are not converted).
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
@@ -76,6 +80,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// A number as a double, also from an integer or a numeric string; nil for anything else.
     public var doubleValue: Double? {
         switch self {
         case .int(let value): return Double(value)
@@ -85,34 +90,45 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// The value of a `.bool`; nil for every other case (the strings "true"/"false" included).
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
+    /// The elements of an `.array`; nil for every other case.
     public var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
+    /// The members of an `.object`; nil for every other case.
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
+    /// True only for JSON `null` (an absent object member is nil, not `.null`).
     public var isNull: Bool { self == .null }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
 {
+    /// A string literal becomes `.string`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal becomes `.int`.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// A boolean literal becomes `.bool`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array literal becomes `.array`.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal becomes `.object`; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+    /// `nil` becomes `.null`.
     public init(nilLiteral: ()) { self = .null }
+    /// A floating-point literal becomes `.double`.
     public init(floatLiteral value: Double) { self = .double(value) }
 }

@@ -14,14 +14,20 @@ public enum LineageRelation: String, Sendable, Codable, CaseIterable, Hashable {
 /// One edge of the lineage graph. Node ids are URIs of ModelGate's own form:
 /// `version:REGISTRY:MODEL@VERSION`, `model:REGISTRY:MODEL`, `run:REGISTRY:RUN_ID`, `dataset:…`, `commit:…`.
 public struct LineageEdge: Sendable, Codable, Hashable {
+    /// Node id the edge starts at (see the node forms above), e.g. the version that was `produced_by` a run.
     public var from: String
+    /// Node id the edge points to, e.g. the run a version was `produced_by`.
     public var to: String
+    /// What `from` is to `to`.
     public var relation: LineageRelation
     /// The registry that asserted the edge, or `modelgate` for edges ModelGate itself derived or wrote.
     public var assertedBy: String
+    /// When the edge was observed: the sync or migration that recorded it, or the export time of an imported bundle.
     public var observedAt: Date
+    /// Free-form details of the edge (`copy_id`, `digest`, `run_id`, …); empty when there are none.
     public var properties: [String: String]
 
+    /// An edge with every field given; `properties` defaults to none.
     public init(
         from: String, to: String, relation: LineageRelation, assertedBy: String, observedAt: Date,
         properties: [String: String] = [:]
@@ -40,6 +46,7 @@ public struct LineageEdge: Sendable, Codable, Hashable {
         case observedAt = "observed_at"
     }
 
+    /// Writes snake_case keys and `observed_at` as RFC 3339 text.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(from, forKey: .from)
@@ -50,6 +57,7 @@ public struct LineageEdge: Sendable, Codable, Hashable {
         try c.encode(properties, forKey: .properties)
     }
 
+    /// Reads the form `encode(to:)` writes; a missing `properties` is empty, an unparsable `observed_at` throws.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         from = try c.decode(String.self, forKey: .from)
@@ -64,9 +72,12 @@ public struct LineageEdge: Sendable, Codable, Hashable {
         properties = try c.decodeIfPresent([String: String].self, forKey: .properties) ?? [:]
     }
 
+    /// The node id of one model version: `version:REGISTRY:MODEL@VERSION`.
     public static func versionNode(_ registry: String, _ model: String, _ version: String) -> String {
         "version:\(registry):\(model)@\(version)"
     }
+    /// The node id of a registered model: `model:REGISTRY:MODEL`.
     public static func modelNode(_ registry: String, _ model: String) -> String { "model:\(registry):\(model)" }
+    /// The node id of a training run: `run:REGISTRY:RUN_ID`.
     public static func runNode(_ registry: String, _ runID: String) -> String { "run:\(registry):\(runID)" }
 }

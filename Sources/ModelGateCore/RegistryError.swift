@@ -16,6 +16,7 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         public static var unauthorized: Self { Self(.unauthorized) }
         /// 403: authenticated, but not allowed.
         public static var forbidden: Self { Self(.forbidden) }
+        /// 404, or a provider code saying the object does not exist.
         public static var notFound: Self { Self(.notFound) }
         /// 409 or "already exists".
         public static var conflict: Self { Self(.conflict) }
@@ -25,6 +26,7 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         public static var rateLimited: Self { Self(.rateLimited) }
         /// 5xx.
         public static var serverError: Self { Self(.serverError) }
+        /// The call did not finish within the configured connect or total timeout.
         public static var timeout: Self { Self(.timeout) }
         /// Connection refused or reset, DNS, TLS.
         public static var transport: Self { Self(.transport) }
@@ -32,21 +34,26 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         public static var malformedPayload: Self { Self(.malformedPayload) }
         /// The response was larger than the configured cap.
         public static var tooLarge: Self { Self(.tooLarge) }
+        /// The registry redirected more times than the transport follows.
         public static var redirectLimit: Self { Self(.redirectLimit) }
         /// The registry's configuration cannot work (a missing key, a bad URL).
         public static var configuration: Self { Self(.configuration) }
         /// No credentials could be found or they could not be used (expired, unreadable key).
         public static var credentials: Self { Self(.credentials) }
+        /// The call was abandoned because its task was cancelled; not a registry fault.
         public static var cancelled: Self { Self(.cancelled) }
 
+        /// The code's camelCase name: `notFound`, `rateLimited`, `malformedPayload`, ….
         public var description: String { base.rawValue }
     }
 
+    /// What kind of failure this is; decides `isRetryable` and `hint`.
     public var code: Code
     /// The configured registry name (`mlflow-prod`).
     public var registry: String
     /// The call, e.g. `GET /api/2.0/mlflow/registered-models/search` or `SageMaker.ListModelPackages`.
     public var operation: String
+    /// The HTTP status the registry answered with; nil when no response arrived (transport, timeout, credentials).
     public var httpStatus: Int?
     /// The provider's own error code (`RESOURCE_DOES_NOT_EXIST`, `ValidationException`, `NOT_FOUND`, …).
     public var providerCode: String?
@@ -54,8 +61,10 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// How many attempts were made (1 means no retry happened).
     public var attempts: Int
+    /// The error this one wraps (a transport or decoding error), kept for debugging; never shown to users.
     public var underlying: (any Error & Sendable)?
 
+    /// An error for `operation` on `registry`; `message` must already be redacted.
     public init(
         code: Code, registry: String, operation: String, httpStatus: Int? = nil, providerCode: String? = nil,
         message: String, attempts: Int = 1, underlying: (any Error & Sendable)? = nil
@@ -70,6 +79,7 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// One line: registry, call, HTTP status, provider code, message, attempt count and, when the message lacks it, the hint.
     public var description: String {
         var text = "\(registry): \(operation) failed"
         if let httpStatus { text += " (HTTP \(httpStatus))" }

@@ -1,10 +1,14 @@
 /// `REGISTRY:MODEL[@VERSION]` as written on the command line: the first `:` ends the registry,
 /// the last `@` starts the version (model names may hold `:` and `@`).
 public struct VersionRef: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The configured registry name, the text before the first `:`.
     public var registry: String
+    /// The model name as the registry spells it; empty for a bare `REGISTRY` reference.
     public var model: String
+    /// The version after the last `@`; nil when the reference names the model as a whole.
     public var version: String?
 
+    /// A reference from its parts; `version` nil names the whole model.
     public init(registry: String, model: String, version: String? = nil) {
         self.registry = registry
         self.model = model
@@ -33,14 +37,19 @@ public struct VersionRef: Sendable, Hashable, Codable, CustomStringConvertible {
         self.init(registry: registry, model: rest, version: version)
     }
 
+    /// The reference as written on the command line: `REGISTRY`, `REGISTRY:MODEL` or `REGISTRY:MODEL@VERSION`.
     public var description: String {
         if model.isEmpty { return registry }
         return version.map { "\(registry):\(model)@\($0)" } ?? "\(registry):\(model)"
     }
 }
 
+/// Why a `REGISTRY:MODEL[@VERSION]` argument could not be parsed.
 public struct RefParseError: Error, Sendable, CustomStringConvertible {
+    /// The argument as given.
     public var text: String
+    /// Which part is missing or empty, in words (`the model after ':' is empty`).
     public var reason: String
+    /// `invalid reference 'TEXT': REASON`, for error output.
     public var description: String { "invalid reference '\(text)': \(reason)" }
 }
