@@ -5,9 +5,13 @@ import ModelGateCore
 /// One version as `show` and the API's version route give it: the version object (DESIGN §4, with `raw`), the
 /// lineage edges touching it, and its copy chain both ways (`migrated_from` nearest first, `migrated_to` every copy).
 public struct VersionDetail: Encodable, Sendable {
+    /// The version object with its native `raw` JSON.
     public var version: ModelVersion
+    /// Every lineage edge that starts or ends at this version.
     public var lineage: [LineageEdge]
+    /// The versions it was copied from, nearest first; empty when it is not a copy.
     public var migratedFrom: [VersionRef]
+    /// Every copy made from it, directly or through other copies; empty when none.
     public var migratedTo: [VersionRef]
 
     /// Reads it from the catalog; nil when the catalog does not hold that version.
@@ -28,6 +32,7 @@ public struct VersionDetail: Encodable, Sendable {
         case migratedTo = "migrated_to"
     }
 
+    /// Writes the version object's keys plus `lineage`, `migrated_from` and `migrated_to` (as `REG:MODEL@V` text).
     public func encode(to encoder: any Encoder) throws {
         try version.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
@@ -40,6 +45,7 @@ public struct VersionDetail: Encodable, Sendable {
 /// One model as `show` and the API's model route give it: the model object, its versions (deleted ones too,
 /// without native JSON; the API gives one page of them), how many versions it has, and the lineage edges touching it.
 public struct ModelDetail: Encodable, Sendable {
+    /// The model object.
     public var model: RegistryModel
     /// All versions, or one page of them (``versionsNextCursor`` then names the next page).
     public var versions: [ModelVersion]
@@ -47,6 +53,7 @@ public struct ModelDetail: Encodable, Sendable {
     public var versionsNextCursor: String?
     /// Every version of the model, deleted ones too (so a client can say "N more").
     public var versionCount: Int
+    /// Every lineage edge that starts or ends at the model node.
     public var lineage: [LineageEdge]
 
     /// Reads it from the catalog with a fixed number of queries however many versions the model has; nil when
@@ -80,6 +87,7 @@ public struct ModelDetail: Encodable, Sendable {
         case versionCount = "version_count"
     }
 
+    /// Writes the model object's keys plus `versions`, `versions_next_cursor` (null on the last page), `version_count` and `lineage`.
     public func encode(to encoder: any Encoder) throws {
         try model.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)

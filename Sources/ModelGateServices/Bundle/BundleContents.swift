@@ -15,9 +15,11 @@ public struct BundleContents: Sendable {
         /// An export of mlflow-export-import (`export-model` or `export-models`/`export-all`).
         case mlflowExportImport = "mlflow-export-import"
 
+        /// The directory format's name as users write it: `modelgate` or `mlflow-export-import`.
         public var description: String { rawValue }
     }
 
+    /// Whether this came from a ModelGate bundle or an mlflow-export-import export.
     public var format: Format
     /// The verified manifest; nil for an mlflow-export-import directory.
     public var manifest: BundleManifest?
@@ -25,10 +27,12 @@ public struct BundleContents: Sendable {
     public var registries: [RegistryInfo]
     /// Registry name → its models with their versions, in bundle order.
     public var snapshots: [String: [ModelSnapshot]]
+    /// Every lineage edge of the bundle, including those that start at runs and other non-model nodes.
     public var lineage: [LineageEdge]
     /// The change log of the exported objects, oldest first (empty for mlflow-export-import).
     public var changes: [ChangeEntry]
 
+    /// Contents already verified and parsed by a reader; nothing is checked here.
     public init(
         format: Format, manifest: BundleManifest?, registries: [RegistryInfo], snapshots: [String: [ModelSnapshot]],
         lineage: [LineageEdge], changes: [ChangeEntry]

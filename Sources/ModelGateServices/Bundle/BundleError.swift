@@ -40,9 +40,11 @@ public struct BundleError: Error, Sendable, Hashable, CustomStringConvertible {
         /// An mlflow-export-import file (`model.json`, `models.json`) does not parse or lacks what is needed.
         public static var mlflowExportInvalid: Self { Self(.mlflowExportInvalid) }
 
+        /// The code's camelCase name (`digestMismatch`, `unsafePath`, …).
         public var description: String { base.rawValue }
     }
 
+    /// What kind of problem this is.
     public var code: Code
     /// The file at fault, relative to the bundle (`versions.jsonl`, `models/churn/model.json`), when there is one.
     public var file: String?
@@ -59,5 +61,6 @@ public struct BundleError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message alone: it already names the file and the fix.
     public var description: String { message }
 }

@@ -15,12 +15,14 @@ public struct BundleExportResult: Sendable {
     /// The manifest as written to `manifest.json`.
     public var manifest: BundleManifest
 
+    /// How many models, versions, lineage edges and changes the bundle holds, as the manifest records.
     public var counts: BundleManifest.Counts { manifest.counts }
     /// Objects that could not be exported; the bundle holds everything else.
     public var failures: [BundleManifest.Failure] { manifest.failures }
     /// Data file → `sha256:<hex>`.
     public var files: [String: String] { manifest.files }
 
+    /// The result of an export already written to `directory`.
     public init(directory: URL, manifest: BundleManifest) {
         self.directory = directory
         self.manifest = manifest
@@ -41,6 +43,7 @@ public struct BundleExportResult: Sendable {
 ///     .export(to: URL(fileURLWithPath: "out/bundle"), registry: "mlflow-prod", model: nil)
 /// ```
 public struct BundleExporter: Sendable {
+    /// The catalog the bundle is read from; it is only read, never changed.
     public let catalog: CatalogDatabase
     /// Written as the manifest's `tool` (`modelgate X.Y.Z`).
     public let tool: String

@@ -7,10 +7,12 @@ import ModelGateCore
 /// tag key with different values, an alias that points at another version on the copy's side, and a lifecycle that
 /// does not match the source's under the mapping. Each is recorded once and closed when the registries agree again.
 public struct ConflictDetector: Sendable {
+    /// The catalog whose copies are compared and where conflicts are recorded and closed.
     public let catalog: CatalogDatabase
     /// `conflicts.tag_owners`: an owned key is the owner's to decide, never a conflict.
     public let tagOwners: [String: String]
 
+    /// A detector over `catalog`; `tagOwners` is `conflicts.tag_owners` (tag-key prefix → owning registry), none by default.
     public init(catalog: CatalogDatabase, tagOwners: [String: String] = [:]) {
         self.catalog = catalog
         self.tagOwners = tagOwners

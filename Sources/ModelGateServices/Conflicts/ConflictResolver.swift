@@ -15,7 +15,9 @@ public enum ConflictChoice: Sendable, Hashable {
 
 /// What resolving did.
 public struct ConflictResolution: Sendable, Encodable {
+    /// The conflict as it stood before resolving (still `open`).
     public var conflict: CatalogConflict
+    /// The note recorded with the resolution, e.g. `kept mlflow-prod's value` or `took vertex-prod's alias 'champion'`.
     public var resolution: String
     /// One result per registry written to (through the migration applier).
     public var writes: [MigrationResult]
@@ -24,11 +26,13 @@ public struct ConflictResolution: Sendable, Encodable {
 /// Resolves a conflict by writing through the same plan/apply path a migration uses (so the write is recorded in
 /// the change log with source `resolve`), then marks it resolved.
 public struct ConflictResolver: Sendable {
+    /// The catalog the conflict is read from and marked resolved in.
     public let catalog: CatalogDatabase
     /// The adapter of a configured registry.
     public let adapter: @Sendable (String) throws -> any RegistryAdapter
     let now: @Sendable () -> Date
 
+    /// A resolver that writes through `adapter(registryName)`, stamping changes with `now` (the wall clock by default).
     public init(
         catalog: CatalogDatabase, adapter: @escaping @Sendable (String) throws -> any RegistryAdapter,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -38,6 +42,7 @@ public struct ConflictResolver: Sendable {
         self.now = now
     }
 
+    /// Applies `choice` to open conflict `id` and marks it resolved; throws `MigrationError` for an unknown or closed id or a registry the conflict does not name.
     public func resolve(id: Int64, _ choice: ConflictChoice) async throws -> ConflictResolution {
         guard let conflict = try await catalog.conflict(id: id) else {
             throw MigrationError(.invalid, "no conflict with id \(id) (see `modelgate conflicts list`)")

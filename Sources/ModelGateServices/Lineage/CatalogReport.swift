@@ -5,18 +5,29 @@ import ModelGateCore
 /// The whole catalog for people who review it (`modelgate report`): models per registry, which versions are in
 /// production, approved or `champion` where, copies across registries with their chains, and gaps worth acting on.
 public struct CatalogReport: Sendable, Encodable {
+    /// One configured registry's totals and how its last sync went.
     public struct RegistryRow: Sendable, Encodable {
+        /// The configured registry name.
         public var registry: String
+        /// The registry's kind.
         public var kind: RegistryKind
+        /// How many models the catalog holds for this registry.
         public var models: Int
+        /// How many versions the catalog holds for this registry.
         public var versions: Int
+        /// When the last sync of this registry was recorded; nil when it was never synced.
         public var lastSyncAt: Date?
+        /// The last sync's status as the catalog recorded it; nil when it was never synced.
         public var lastSyncStatus: String?
     }
 
+    /// One model with its version count and how its versions spread over lifecycles.
     public struct ModelRow: Sendable, Encodable {
+        /// The configured registry name.
         public var registry: String
+        /// The model name as the registry spells it.
         public var model: String
+        /// The model's version count as the catalog records it.
         public var versions: Int
         /// `production`, `approved`, … → how many live versions have it.
         public var lifecycles: [String: Int]
@@ -24,12 +35,19 @@ public struct CatalogReport: Sendable, Encodable {
 
     /// A version in production, approved, or holding `champion`, with where else it lives.
     public struct Highlight: Sendable, Encodable {
+        /// The version as `REGISTRY:MODEL@VERSION`.
         public var ref: String
+        /// The configured registry name.
         public var registry: String
+        /// The registry's kind.
         public var kind: RegistryKind
+        /// The normalized lifecycle (`production`, `approved`, …).
         public var lifecycle: Lifecycle
+        /// The registry's own lifecycle word (`Production`, `Approved`); nil when it has none.
         public var lifecycleRaw: String?
+        /// The aliases pointing at this version, `champion` among them when it is highlighted for that.
         public var aliases: [String]
+        /// The training run's id (or its URI when there is no id); nil when the registry names none.
         public var run: String?
         /// Copies made from it and the versions it was copied from (`REG:MODEL@V`).
         public var copies: [String]
@@ -37,54 +55,92 @@ public struct CatalogReport: Sendable, Encodable {
 
     /// A copy and its chain back to the first registry: `[copy, its source, that source's source, …]`.
     public struct CopyRow: Sendable, Encodable {
+        /// The copy as `REGISTRY:MODEL@VERSION`.
         public var copy: String
+        /// The version it was copied from directly.
         public var source: String
+        /// The first version of the chain: the one the copies started from.
         public var origin: String
+        /// `[copy, its source, that source's source, …]`, at most 33 entries and never a cycle.
         public var chain: [String]
+        /// The id of the copy operation that made it, as in the version map and the `migrated_from` edges.
         public var copyID: String
+        /// When the copy was recorded.
         public var createdAt: Date
     }
 
+    /// A production or approved version that lacks something (today: a training run anywhere up its copy chain).
     public struct VersionGap: Sendable, Encodable {
+        /// The version as `REGISTRY:MODEL@VERSION`.
         public var ref: String
+        /// Its normalized lifecycle (`production` or `approved`).
         public var lifecycle: Lifecycle
+        /// What is missing, in words, with the chain searched when there is one.
         public var reason: String
     }
 
+    /// A copy that disagrees with its source on a value both have (lifecycle meaning, artifact digest).
     public struct PairGap: Sendable, Encodable {
+        /// The copy as `REGISTRY:MODEL@VERSION`.
         public var copy: String
+        /// The version it was copied from.
         public var source: String
+        /// The copy's value (raw lifecycle or digest); nil when it has none.
         public var copyValue: String?
+        /// The source's value (raw lifecycle or digest); nil when it has none.
         public var sourceValue: String?
+        /// How the two differ, in words.
         public var reason: String
     }
 
+    /// An alias that moved within the report's window (`aliasDays`), from the change history.
     public struct AliasMove: Sendable, Encodable {
+        /// The configured registry name.
         public var registry: String
+        /// The model whose alias moved.
         public var model: String
+        /// The alias name, without the `alias:` field prefix.
         public var alias: String
+        /// The version it pointed at before; nil when the alias was new.
         public var before: String?
+        /// The version it points at after; nil when the alias was removed.
         public var after: String?
+        /// When the change was recorded.
         public var at: Date
+        /// Who made the change, when known; nil otherwise.
         public var actor: String?
+        /// What recorded the move: a sync, a migration, a conflict resolution or an import.
         public var source: ChangeSource
     }
 
+    /// Things worth acting on, each list empty when there is nothing to report.
     public struct Gaps: Sendable, Encodable {
+        /// Production or approved versions with no training run here or up their copy chain.
         public var productionWithoutRun: [VersionGap] = []
+        /// Copies whose lifecycle means something else than their source's (in use / candidate / retired / none).
         public var lifecycleMismatch: [PairGap] = []
+        /// Copies whose artifact digest differs from their source's.
         public var digestMismatch: [PairGap] = []
+        /// Aliases that moved in the last `aliasDays` days.
         public var aliasesMoved: [AliasMove] = []
     }
 
+    /// When the report was built.
     public var generatedAt: Date
+    /// The alias-move window in days (`--alias-days`), counted back from `generatedAt`.
     public var aliasDays: Int
+    /// One row per registry the catalog knows.
     public var registries: [RegistryRow]
+    /// One row per model in the catalog.
     public var models: [ModelRow]
+    /// Versions in production, approved or holding `champion`.
     public var highlighted: [Highlight]
+    /// Every recorded copy with its chain back to the origin.
     public var copies: [CopyRow]
+    /// What the report found worth acting on.
     public var gaps: Gaps
 
+    /// Writes the report as `--output json` prints it: snake_case keys, RFC 3339 times, `null` for missing values.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(Timestamp.format(generatedAt), forKey: "generated_at")
@@ -161,9 +217,12 @@ public struct CatalogReport: Sendable, Encodable {
 
 /// Builds a ``CatalogReport`` from the catalog.
 public struct CatalogReportBuilder: Sendable {
+    /// The catalog the report reads.
     public let catalog: CatalogDatabase
+    /// The clock that stamps `generatedAt` and ends the alias window (a fixed one in tests).
     public let now: @Sendable () -> Date
 
+    /// A builder over `catalog`, on the wall clock unless `now` is given.
     public init(catalog: CatalogDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
         self.catalog = catalog
         self.now = now
@@ -182,6 +241,7 @@ public struct CatalogReportBuilder: Sendable {
         }
     }
 
+    /// Reads the whole catalog and builds the report; aliases moved in the last `aliasDays` days (negative counts as 0) are listed.
     public func build(aliasDays: Int = 7) async throws -> CatalogReport {
         let at = now()
         let registries = try await catalog.registries()

@@ -8,6 +8,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// Renders a ``CatalogReport``: Markdown, one self-contained printable HTML file, or JSON.
 public enum CatalogReportRendering {
+    /// The report as text in `format`; JSON is pretty-printed with sorted keys and ends with a newline.
     public static func render(_ report: CatalogReport, as format: ReportFormat) throws -> String {
         switch format {
         case .markdown: return markdown(report)
@@ -54,6 +55,7 @@ public enum CatalogReportRendering {
         ]
     }
 
+    /// The report as a Markdown document: a summary line, then one table per section.
     public static func markdown(_ r: CatalogReport) -> String {
         var out = "# ModelGate catalog report\n\nGenerated \(Timestamp.format(r.generatedAt)): "
         out += "\(r.registries.count) registries, \(r.models.count) models, \(r.copies.count) copies, "
@@ -76,6 +78,7 @@ public enum CatalogReportRendering {
             + r.gaps.aliasesMoved.count
     }
 
+    /// The report as one self-contained, printable HTML page (inline styles, no external resources).
     public static func html(_ r: CatalogReport) -> String {
         var body = "<h1>ModelGate catalog report</h1>\n"
         body += "<p class=\"meta\">Generated \(Timestamp.format(r.generatedAt)) from the catalog; aliases moved in the last "

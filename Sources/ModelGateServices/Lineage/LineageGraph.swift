@@ -15,10 +15,14 @@ import ModelGateCore
 /// The walk stops at ``LineageLimits`` (a node cap and a deadline) and says so in
 /// ``LineageNeighbourhood/truncated``.
 public struct LineageGraph: Sendable {
+    /// The catalog the edges, versions and version map are read from.
     public let catalog: CatalogDatabase
+    /// The clock that stamps `generatedAt` and derived edges (the walk's deadline runs on the continuous clock instead).
     public let now: @Sendable () -> Date
+    /// The node cap and deadline every walk stops at.
     public let limits: LineageLimits
 
+    /// A graph over `catalog` with the default limits (500 nodes, 10 s) unless others are given.
     public init(
         catalog: CatalogDatabase, limits: LineageLimits = LineageLimits(), now: @escaping @Sendable () -> Date = { Date() }
     ) {

@@ -12,7 +12,9 @@ public enum LineageNodeKind: String, Sendable, Codable, CaseIterable, Hashable {
 /// One node of a lineage neighbourhood: its id (`version:REG:MODEL@V`, `run:REG:ID`, `dataset:NAME@DIGEST`,
 /// `commit:SHA`, `copy:ID`, `model:REG:MODEL`, `registry:REG`), what it is, and what the catalog knows of it.
 public struct LineageNode: Sendable, Hashable, Encodable {
+    /// The node id, whose prefix (`version:`, `run:`, …) says what it is.
     public var id: String
+    /// What the node stands for, read from the id's prefix (`other` for an unknown prefix).
     public var kind: LineageNodeKind
     /// The registry the node lives in (nil for datasets, commits and copies, which belong to no registry).
     public var registry: String?
@@ -23,6 +25,7 @@ public struct LineageNode: Sendable, Hashable, Encodable {
     /// Facts read from the edges that name the node (dataset source, repository URL, copy time, …).
     public var attributes: [String: String]
 
+    /// A node with everything given; `version` nil and no attributes by default.
     public init(
         id: String, kind: LineageNodeKind, registry: String?, label: String, version: ModelVersion? = nil,
         attributes: [String: String] = [:]
@@ -66,6 +69,7 @@ public struct LineageNode: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey { case id, kind, registry, label, lifecycle, aliases, digest, attributes }
 
+    /// Writes `id`, `kind`, `registry`, `label`, `attributes` and, for a version the catalog holds, its `lifecycle`, `aliases` and `digest`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -106,17 +110,22 @@ public enum LineageDirection: String, Sendable, Codable, CaseIterable {
 
 /// The part of the lineage graph around one node.
 public struct LineageNeighbourhood: Sendable, Encodable {
+    /// The id of the node the walk started from.
     public var root: String
+    /// The hop limit the walk was asked for (free hops such as `migrated_from` do not count).
     public var depth: Int
+    /// Which way the walk went from the root.
     public var direction: LineageDirection
     /// Every node reached, sorted by id, the root included.
     public var nodes: [LineageNode]
     /// Every edge between reached nodes, stored ones and those ModelGate derives (`same_as`, copy activities).
     public var edges: [LineageEdge]
+    /// When the walk ran.
     public var generatedAt: Date
     /// Set when the walk stopped before it was done (node cap or deadline): the graph is a part of the neighbourhood.
     public var truncated: LineageTruncation?
 
+    /// A neighbourhood with everything given; not truncated by default.
     public init(
         root: String, depth: Int, direction: LineageDirection, nodes: [LineageNode], edges: [LineageEdge],
         generatedAt: Date, truncated: LineageTruncation? = nil
@@ -130,10 +139,12 @@ public struct LineageNeighbourhood: Sendable, Encodable {
         self.truncated = truncated
     }
 
+    /// The reached node with id `id`; nil when the walk did not reach it.
     public func node(_ id: String) -> LineageNode? { nodes.first { $0.id == id } }
 
     enum CodingKeys: String, CodingKey { case root, depth, direction, nodes, edges, truncated, generatedAt = "generated_at" }
 
+    /// Writes snake_case keys (`generated_at` as RFC 3339) and `truncated` as null when the walk finished.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(root, forKey: .root)
@@ -168,6 +179,7 @@ public struct LineageTruncation: Sendable, Hashable, Encodable {
         case deadline
     }
 
+    /// Which limit stopped the walk.
     public var reason: Reason
     /// The node cap, or the deadline in seconds.
     public var limit: Double
@@ -190,6 +202,7 @@ public struct LineageTruncation: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey { case reason, limit, message }
 
+    /// Writes `reason`, `limit` and the human `message`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(reason, forKey: .reason)

@@ -8,6 +8,7 @@ public enum LineageFormat: String, Sendable, CaseIterable {
 
 /// Renders a ``LineageNeighbourhood`` in each ``LineageFormat``.
 public enum LineageRendering {
+    /// The neighbourhood as text in `format`; only `json` and `openlineage` can throw (an encoding failure).
     public static func render(_ graph: LineageNeighbourhood, as format: LineageFormat) throws -> String {
         switch format {
         case .text: return text(graph)
@@ -119,6 +120,7 @@ public enum LineageRendering {
 
     // MARK: Markdown
 
+    /// A Markdown document: a heading naming the root, the text tree, tables of nodes and edges, and a Mermaid graph.
     public static func markdown(_ graph: LineageNeighbourhood) -> String {
         let root = graph.node(graph.root) ?? LineageNode(id: graph.root)
         var out = "# Lineage of `\(root.label)`\n\n"
@@ -162,6 +164,7 @@ public enum LineageRendering {
 
     // MARK: JSON
 
+    /// The neighbourhood as pretty-printed JSON with sorted keys, ending with a newline.
     public static func json(_ graph: LineageNeighbourhood) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -214,6 +217,7 @@ public enum LineageRendering {
 
     // MARK: Mermaid
 
+    /// A Mermaid flowchart; node ids are `n0`, `n1`, … and labels are quoted with `"` escaped as `#quot;`.
     public static func mermaid(_ graph: LineageNeighbourhood) -> String {
         let nodes = drawn(graph)
         var ids: [String: String] = [:]
@@ -252,6 +256,7 @@ public enum LineageRendering {
 
     // MARK: HTML
 
+    /// One self-contained HTML page: an SVG drawing, the text tree and tables of nodes and edges.
     public static func html(_ graph: LineageNeighbourhood) -> String {
         let root = graph.node(graph.root) ?? LineageNode(id: graph.root)
         var body = "<h1>Lineage of \(HTMLPage.escape(root.label))</h1>\n"

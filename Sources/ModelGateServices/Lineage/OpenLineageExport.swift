@@ -11,16 +11,19 @@ import ModelGateCore
 ///
 /// Run ids are UUIDs: a copy id that is one is kept, anything else gets a stable name-based UUID.
 public enum OpenLineageExport {
+    /// The `producer` URI every event carries: this ModelGate release's source tree.
     public static let producer = "https://github.com/modelgate/modelgate/tree/v0.1.0"
     static let schema = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
     static let facets = "https://openlineage.io/spec/facets"
 
+    /// The events as JSON Lines: one compact object with sorted keys a line, each line ending with a newline.
     public static func jsonLines(_ graph: LineageNeighbourhood) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try events(graph).map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
     }
 
+    /// The events described above, dataset events first, as JSON values.
     public static func events(_ graph: LineageNeighbourhood) -> [JSONValue] {
         var events: [JSONValue] = []
         let byID = Dictionary(graph.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -8,11 +8,16 @@ import ModelGateCore
 /// A bundle holding several registries is imported one registry at a time with `fromRegistry`; without it, every
 /// registry is planned and a model name that more than one of them holds is a `name` conflict (left out).
 public struct ImportPlanner: Sendable {
+    /// What the bundle holds, already verified.
     public let contents: BundleContents
+    /// The registry the bundle is imported into; it is read to plan, not written.
     public let target: any RegistryAdapter
+    /// How to copy (rename, aliases, lifecycle, artifact rewrites, force), applied to every registry of the bundle.
     public let options: MigrationOptions
+    /// `conflicts.tag_owners`: tag-key prefix → the registry that owns those keys.
     public let tagOwners: [String: String]
 
+    /// A planner for importing `contents` into `target`; no tag owners by default.
     public init(
         contents: BundleContents, target: any RegistryAdapter, options: MigrationOptions, tagOwners: [String: String] = [:]
     ) {
@@ -22,6 +27,7 @@ public struct ImportPlanner: Sendable {
         self.tagOwners = tagOwners
     }
 
+    /// One plan for the selected registries (all when `fromRegistry` is nil), restricted to `model` when given; `label` becomes the plan's `from`.
     public func plan(label: String, fromRegistry: String?, model: String?) async throws -> MigrationPlan {
         let names = contents.registryNames
         if names.isEmpty { throw MigrationError(.invalid, "the bundle holds no registry") }

@@ -5,7 +5,9 @@ import ModelGateCore
 
 /// What `migrate apply` did.
 public struct MigrationResult: Sendable, Hashable, Encodable {
+    /// One action that ran, with the target version it ended on.
     public struct Applied: Sendable, Hashable, Encodable {
+        /// The plan action as planned.
         public var action: MigrationAction
         /// The target version the action touched (known after a create).
         public var targetVersion: String?
@@ -13,6 +15,7 @@ public struct MigrationResult: Sendable, Hashable, Encodable {
             case action
             case targetVersion = "target_version"
         }
+        /// Writes `action` and `target_version` (null when unknown).
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(action, forKey: .action)
@@ -20,14 +23,21 @@ public struct MigrationResult: Sendable, Hashable, Encodable {
         }
     }
 
+    /// The id of the plan that was applied.
     public var planID: String
+    /// The plan's `from`: `REGISTRY[:MODEL[@VERSION]]` of the source, or the label an import gave it.
     public var from: String
+    /// The target registry name.
     public var to: String
+    /// The actions that ran, in plan order; those after a failure are not listed.
     public var applied: [Applied] = []
     /// The action that failed and why; nil when every action ran. Running apply again resumes.
     public var failure: String?
+    /// The action that failed; nil when every action ran.
     public var failedAction: MigrationAction?
+    /// What the plan left out and why, carried over from the plan.
     public var skips: [MigrationSkip] = []
+    /// True when every action ran (`failure` is nil).
     public var ok: Bool { failure == nil }
 
     enum CodingKeys: String, CodingKey {
@@ -36,6 +46,7 @@ public struct MigrationResult: Sendable, Hashable, Encodable {
         case failedAction = "failed_action"
     }
 
+    /// Writes snake_case keys (`plan_id`, `failed_action`) with `null` for an absent failure, plus `ok`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(planID, forKey: .planID)
@@ -56,7 +67,9 @@ public struct MigrationResult: Sendable, Hashable, Encodable {
 /// written to the catalog (source `migrate`): the change log then holds exactly what the migration changed, and
 /// the copy's `migrated_from` edge and version-map row are recorded.
 public struct MigrationApplier: Sendable {
+    /// The registry the actions write to; it must be the plan's `to`.
     public let target: any RegistryAdapter
+    /// Where each touched model is recorded after its actions; nil records nothing.
     public let catalog: CatalogDatabase?
     let now: @Sendable () -> Date
     /// Called after each action (tests inject a crash here).
@@ -66,12 +79,14 @@ public struct MigrationApplier: Sendable {
     /// The change source written on catalog rows (`migrate`, `import`, `resolve`).
     public var changeSource: ChangeSource = .migrate
 
+    /// An applier writing to `target`, recording in `catalog` when given, stamping rows with `now` (the wall clock by default).
     public init(target: any RegistryAdapter, catalog: CatalogDatabase?, now: @escaping @Sendable () -> Date = { Date() }) {
         self.target = target
         self.catalog = catalog
         self.now = now
     }
 
+    /// Runs the actions in order, stopping at the first failure (reported in the result); throws when the plan targets another registry or recording in the catalog fails.
     public func apply(_ plan: MigrationPlan) async throws -> MigrationResult {
         guard plan.to == target.registry else {
             throw MigrationError(.invalid, "the plan targets '\(plan.to)', not '\(target.registry)'")

@@ -15,6 +15,7 @@ public struct MigrationOptions: Sendable, Hashable, Codable {
     /// Resolve conflicts in the source's favour (tags, aliases); a `rejected` target is never undone.
     public var force: Bool
 
+    /// Options as given; every default copies neither aliases nor lifecycle, rewrites nothing and forces nothing.
     public init(
         rename: String? = nil, copyAliases: Bool = false, carryLifecycle: Bool = false,
         artifactMap: [ArtifactRewrite] = [], force: Bool = false
@@ -44,9 +45,12 @@ public struct MigrationOptions: Sendable, Hashable, Codable {
 
 /// One `--artifact-map FROM=TO` rule; encodes as the text the user typed.
 public struct ArtifactRewrite: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The URI prefix to replace.
     public var from: String
+    /// What replaces it.
     public var to: String
 
+    /// A rule replacing the prefix `from` with `to`.
     public init(from: String, to: String) {
         self.from = from
         self.to = to
@@ -61,8 +65,10 @@ public struct ArtifactRewrite: Sendable, Hashable, Codable, CustomStringConverti
         self.init(from: from, to: to)
     }
 
+    /// `FROM=TO`, as typed on the command line and as written in a plan file.
     public var description: String { "\(from)=\(to)" }
 
+    /// Reads the `FROM=TO` text form; anything else is a data-corruption error.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let parsed = ArtifactRewrite(parsing: text) else {
@@ -71,6 +77,7 @@ public struct ArtifactRewrite: Sendable, Hashable, Codable, CustomStringConverti
         self = parsed
     }
 
+    /// Writes the `FROM=TO` text form.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)
@@ -89,16 +96,22 @@ public enum MigrationOp: String, Sendable, Hashable, Codable, CaseIterable {
 /// One step of a plan (DESIGN §4: `{"op","model","version","target_model","target_version","details"}`).
 /// `model`/`version` name the source; `target_version` is null for a version the target will number itself.
 public struct MigrationAction: Sendable, Hashable, Codable {
+    /// What the step does.
     public var op: MigrationOp
+    /// The source model name.
     public var model: String
+    /// The source version; nil for a model-level step (`create_model`).
     public var version: String?
+    /// The model name on the target (after `--rename` or the target's naming rules).
     public var targetModel: String
+    /// The target version the step acts on; nil until the target numbers a version it creates.
     public var targetVersion: String?
     /// Op-specific: `create_model` description/tags; `create_version` the request (description, source_uri,
     /// run_id, tags, version, provenance); `set_tags` tags; `set_alias` alias and `previous` (the version it
     /// moves from, when forced); `set_lifecycle` lifecycle and `target_raw`.
     public var details: [String: JSONValue]
 
+    /// A step with everything given; no details by default.
     public init(
         op: MigrationOp, model: String, version: String?, targetModel: String, targetVersion: String?,
         details: [String: JSONValue] = [:]
@@ -117,6 +130,7 @@ public struct MigrationAction: Sendable, Hashable, Codable {
         case targetVersion = "target_version"
     }
 
+    /// Writes snake_case keys, with `null` for a missing version or target version.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(op, forKey: .op)
@@ -132,16 +146,22 @@ public struct MigrationAction: Sendable, Hashable, Codable {
 public struct MigrationConflict: Sendable, Hashable, Codable {
     /// `tag`, `alias`, `lifecycle`, `version` (the target already has that version number, not as a copy) or `name`.
     public var kind: String
+    /// The source model name.
     public var model: String
+    /// The source version; nil for a model-level conflict (`name`).
     public var version: String?
+    /// The model name on the target.
     public var targetModel: String
+    /// The target version involved; nil when the conflict is not about one version.
     public var targetVersion: String?
     /// `tag:KEY`, `alias:NAME`, `lifecycle`, `version`, `name`.
     public var field: String
     /// Registry name → the value it holds.
     public var values: [String: JSONValue]
+    /// What disagrees and how to settle it, in words.
     public var message: String
 
+    /// A conflict with everything given.
     public init(
         kind: String, model: String, version: String?, targetModel: String, targetVersion: String?, field: String,
         values: [String: JSONValue], message: String
@@ -162,6 +182,7 @@ public struct MigrationConflict: Sendable, Hashable, Codable {
         case targetVersion = "target_version"
     }
 
+    /// Writes snake_case keys, with `null` for a missing version or target version.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
@@ -177,16 +198,21 @@ public struct MigrationConflict: Sendable, Hashable, Codable {
 
 /// Something the plan leaves out, and why.
 public struct MigrationSkip: Sendable, Hashable, Codable {
+    /// The source model left out.
     public var model: String
+    /// The source version left out; nil when the whole model is.
     public var version: String?
+    /// Why it is left out, in words.
     public var reason: String
 
+    /// A skip of `model` (or one of its versions).
     public init(model: String, version: String?, reason: String) {
         self.model = model
         self.version = version
         self.reason = reason
     }
 
+    /// Writes `model`, `version` (`null` for a whole model) and `reason`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(model, forKey: .model)
@@ -206,15 +232,22 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
     public var from: String
     /// The target registry.
     public var to: String
+    /// When the plan was made; written as RFC 3339 `created_at`, not part of `id`.
     public var createdAt: Date
+    /// The options the plan was made with (part of `id`).
     public var options: MigrationOptions
     /// Source model name → target model name (shown when the target's naming rules changed it).
     public var names: [String: String]
+    /// The steps to run, in the order `apply` runs them (part of `id`).
     public var actions: [MigrationAction]
+    /// Differences the plan will not settle (part of `id`); `migrate apply` refuses while any remain.
     public var conflicts: [MigrationConflict]
+    /// What the plan leaves out and why.
     public var skips: [MigrationSkip]
+    /// The plan format this plan was written in (`format_version`; 1 when the file has none).
     public var formatVersion: Int
 
+    /// A plan whose `id` is computed from what it does; `formatVersion` is this build's.
     public init(
         from: String, to: String, createdAt: Date, options: MigrationOptions, names: [String: String],
         actions: [MigrationAction], conflicts: [MigrationConflict], skips: [MigrationSkip]
@@ -254,6 +287,7 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
         case formatVersion = "format_version"
     }
 
+    /// Reads a plan file; a newer `format_version` or an unparsable `created_at` throws, missing lists are empty.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try c.decodeIfPresent(Int.self, forKey: .formatVersion) ?? 1
@@ -277,6 +311,7 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
         skips = try c.decodeIfPresent([MigrationSkip].self, forKey: .skips) ?? []
     }
 
+    /// Writes the plan file's JSON: snake_case keys, `created_at` as RFC 3339.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -294,15 +329,19 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
 
 /// A migration that cannot go on: a missing source object, a bad flag combination, a stale plan.
 public struct MigrationError: Error, Sendable, CustomStringConvertible, Hashable {
+    /// Why a migration stops: bad input, or a plan that no longer matches the registries.
     public enum Code: String, Sendable, Hashable {
         /// Bad input: no such source model or version, `--rename` with several models, …
         case invalid
         /// The target (or source) changed since the plan was made, or conflicts remain: exit 2.
         case refused
     }
+    /// Whether the input was bad or the plan was refused.
     public var code: Code
+    /// What is wrong and what to do, for the user.
     public var description: String
 
+    /// An error of `code` whose `description` is shown as it is.
     public init(_ code: Code, _ description: String) {
         self.code = code
         self.description = description

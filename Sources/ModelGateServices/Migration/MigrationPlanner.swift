@@ -7,13 +7,17 @@ import ModelGateCore
 /// Idempotency comes from the target itself: a target version whose provenance names the source version is its
 /// copy, so a re-plan after a complete apply is empty even with a fresh catalog.
 public struct MigrationPlanner: Sendable {
+    /// Where the models are read from: a live registry or a bundle's snapshots.
     public let source: any MigrationSource
+    /// The registry the copies would be written to; it is read live to plan.
     public let target: any RegistryAdapter
+    /// How to copy: rename, whether aliases and lifecycle are carried, artifact rewrites, force.
     public let options: MigrationOptions
     /// `conflicts.tag_owners`: tag-key prefix → the registry that owns those keys.
     public let tagOwners: [String: String]
     let now: @Sendable () -> Date
 
+    /// A planner from `source` to `target`; no tag owners by default, `now` stamps the plan (the wall clock by default).
     public init(
         source: any MigrationSource, target: any RegistryAdapter, options: MigrationOptions,
         tagOwners: [String: String] = [:], now: @escaping @Sendable () -> Date = { Date() }
