@@ -260,6 +260,7 @@ let package = Package(
             dependencies: [
                 "ModelGateServer", "ModelGateCatalog", "ModelGateConfig", "ModelGateCore", "ModelGateServices",
                 "ModelGateAdapterKit", "ModelGateTestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
