@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),  // NIOThreadPool for blocking curl calls
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        // Already under Hummingbird; declared so that the targets importing them name them.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // C bridges to Debian's libraries.
@@ -44,7 +47,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "ModelGateAdapterKit",
-            dependencies: ["ModelGateCore", "ModelGateSigning", "ModelGateTransport", "ModelGateCredentials"],
+            dependencies: ["ModelGateCore", "ModelGateSigning", "ModelGateTransport"],
             swiftSettings: strict),
         .target(
             name: "ModelGateCatalog",
@@ -57,24 +60,24 @@ let package = Package(
         // Adapters: one folder per registry under adapters/, each with its README (field mapping, auth, paging).
         .target(
             name: "MLflowAdapter",
-            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateAdapterKit"],
             path: "adapters/MLflow", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "SageMakerAdapter",
             dependencies: [
-                "ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "ModelGateSigning",
+                "ModelGateCore", "ModelGateTransport", "ModelGateAdapterKit", "ModelGateSigning",
             ],
             path: "adapters/SageMaker", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "AzureMLAdapter",
             dependencies: [
-                "ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "ModelGateSigning",
+                "ModelGateCore", "ModelGateTransport", "ModelGateAdapterKit", "ModelGateSigning",
             ],
             path: "adapters/AzureML", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "VertexAdapter",
             dependencies: [
-                "ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit", "ModelGateSigning",
+                "ModelGateCore", "ModelGateTransport", "ModelGateAdapterKit", "ModelGateSigning",
             ],
             path: "adapters/Vertex", exclude: ["README.md"], swiftSettings: strict),
         .target(
@@ -83,7 +86,7 @@ let package = Package(
             path: "adapters/GitLab", exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "WandBAdapter",
-            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateCredentials", "ModelGateAdapterKit"],
+            dependencies: ["ModelGateCore", "ModelGateTransport", "ModelGateAdapterKit"],
             path: "adapters/WandB", exclude: ["README.md"], swiftSettings: strict),
         // The composition root: config -> transport, credentials and adapter (one case per registry kind).
         .target(
@@ -99,18 +102,20 @@ let package = Package(
         .target(
             name: "ModelGateServices",
             dependencies: [
-                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateTransport",
-                "ModelGateCredentials", "ModelGateSigning", "ModelGateAdapterKit",
-                .product(name: "Logging", package: "swift-log"),
+                "ModelGateCore", "ModelGateCatalog", "ModelGateSigning", "ModelGateAdapterKit",
             ],
             swiftSettings: strict),
         // `modelgate serve`: REST API, web page, MLflow-compatible read API, access control.
         .target(
             name: "ModelGateServer",
             dependencies: [
-                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices", "ModelGateRegistries",
-                "ModelGateAdapterKit", "ModelGateSigning", "ModelGateTransport",
+                "ModelGateCore", "ModelGateCatalog", "ModelGateConfig", "ModelGateServices", "ModelGateAdapterKit",
+                "ModelGateSigning",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -120,6 +125,9 @@ let package = Package(
             dependencies: [
                 "ModelGateCore", "ModelGateSigning",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: [
@@ -260,6 +268,7 @@ let package = Package(
             dependencies: [
                 "ModelGateServer", "ModelGateCatalog", "ModelGateConfig", "ModelGateCore", "ModelGateServices",
                 "ModelGateAdapterKit", "ModelGateTestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

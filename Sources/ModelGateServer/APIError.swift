@@ -35,6 +35,11 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         APIError(.notFound, code: "not_found", message, field: field)
     }
 
+    /// A 409 `not_configured`: the server has no registries for this (no config file, or none in it).
+    public static func notConfigured(_ message: String) -> APIError {
+        APIError(.conflict, code: "not_configured", message)
+    }
+
     /// The MLflow `error_code` of this error.
     var mlflowCode: String {
         switch status.code {

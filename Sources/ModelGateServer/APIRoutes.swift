@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import ModelGateAdapterKit
 import ModelGateCatalog
 import ModelGateCore
@@ -185,13 +186,22 @@ struct APIRoutes: Sendable {
         let full = try body.bool("full")
         let operations = server.operations
         let known = operations.registryNames
-        if known.isEmpty {
-            throw APIError(.conflict, code: "not_configured", "no registries are configured, so there is nothing to sync")
-        }
+        if known.isEmpty { throw APIError.notConfigured("no registries are configured, so there is nothing to sync") }
         if let unknown = requested.first(where: { !known.contains($0) }) {
             throw APIError.invalid("registries", "no registry '\(unknown)' in the config; known: \(known.joined(separator: ", "))")
         }
         let selected = requested.isEmpty ? known : known.filter { requested.contains($0) }
+        var registries: [SyncRegistry] = []
+        for name in selected {
+            guard let info = operations.registryInfo(name) else {
+                throw APIError.invalid("registries", "no registry '\(name)' in the config")
+            }
+            registries.append(
+                SyncRegistry(info: info) {
+                    let connected = try operations.adapter(name)
+                    return SyncTarget(adapter: connected.adapter, endpoint: connected.endpoint, counters: connected.counters)
+                })
+        }
         let id = UUID().uuidString.lowercased()
         let job = SyncJob(id: id, registries: selected, startedBy: caller.name, startedAt: Date())
         let busy = server.jobs.reserve(job)
@@ -202,28 +212,23 @@ struct APIRoutes: Sendable {
         }
         var options = operations.syncOptions
         options.full = full
-        let catalog = self.catalog
-        Task.detached {
-            var targets: [SyncTarget] = []
-            var refused: [RegistrySyncReport] = []
-            for name in selected {
-                do {
-                    let connected = try operations.adapter(name)
-                    targets.append(SyncTarget(adapter: connected.adapter, endpoint: connected.endpoint, counters: connected.counters))
-                } catch {
-                    var report = RegistrySyncReport(registry: name, kind: .mlflow)
-                    report.status = .failed
-                    report.errors = [.init(model: nil, version: nil, message: String(describing: error))]
-                    refused.append(report)
-                }
+        let orchestrator = SyncOrchestrator(
+            catalog: catalog, holder: SyncService.holder("modelgate serve"), tagOwners: operations.tagOwners)
+        let logger = server.logger
+        let queued = server.syncRunner.submit { [registries, options] in
+            do {
+                let outcome = try await orchestrator.run(registries, options: options, progress: job)
+                let error = outcome.conflictError.map { "conflict detection failed after the sync: \($0)" }
+                if let error { logger.error("sync \(id): \(error)") }
+                job.finish(outcome.report, conflictsOpened: outcome.conflictsOpened.count, error: error)
+            } catch {
+                logger.error("sync \(id): \(error)")
+                job.finish(nil, conflictsOpened: 0, error: "the catalog could not record the sync: \(error)")
             }
-            let ran = await SyncService(catalog: catalog, holder: SyncService.holder("modelgate serve"))
-                .run(targets, options: options, progress: job)
-            let byName = Dictionary((ran.registries + refused).map { ($0.registry, $0) }, uniquingKeysWith: { a, _ in a })
-            let report = SyncReport(registries: selected.compactMap { byName[$0] })
-            let synced = report.registries.filter { $0.status == .ok }.map(\.registry)
-            let opened = (try? await ConflictDetector(catalog: catalog, tagOwners: operations.tagOwners).check(registries: synced)) ?? []
-            job.finish(report, conflictsOpened: opened.count)
+        }
+        if !queued {
+            job.finish(nil, conflictsOpened: 0, error: "the server is shutting down")
+            throw APIError(.serviceUnavailable, code: "shutting_down", "the server is shutting down; start the sync again")
         }
         var headers = HTTPFields()
         headers[GatewayMiddleware.resourceHeader] = "sync:\(id)"
@@ -247,7 +252,7 @@ struct APIRoutes: Sendable {
         }
         let known = server.operations.registryNames
         if known.isEmpty {
-            throw APIError(.conflict, code: "not_configured", "no registries are configured, so there is nothing to migrate")
+            throw APIError.notConfigured("no registries are configured, so there is nothing to migrate")
         }
         guard known.contains(from.registry) else {
             throw APIError.invalid("from", "no registry '\(from.registry)' in the config")

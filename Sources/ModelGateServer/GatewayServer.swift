@@ -56,6 +56,7 @@ public struct GatewayServer: Sendable {
     public let limits: ServerLimits
     public let metrics: ServerMetrics
     let jobs: JobStore
+    let syncRunner: SyncRunner
     let auditRetention: AuditRetention
     let logger: Logger
 
@@ -76,9 +77,15 @@ public struct GatewayServer: Sendable {
         self.limits = limits
         self.metrics = ServerMetrics()
         self.jobs = JobStore()
+        self.syncRunner = SyncRunner()
         self.auditRetention = AuditRetention(catalog: catalog, days: limits.auditRetentionDays)
         self.logger = logger
     }
+
+    /// What runs beside the HTTP server while it serves: the task group that runs `POST /api/v1/sync` jobs,
+    /// cancelled and awaited at shutdown. ``application(host:port:onListening:)`` includes them; an application
+    /// built around ``buildRouter()`` alone must add them for syncs to run.
+    public var services: [any Service] { [syncRunner] }
 
     /// The router with every route and the gateway middleware.
     public func buildRouter() -> Router<ServerContext> {
@@ -125,6 +132,7 @@ public struct GatewayServer: Sendable {
             router: buildRouter(),
             server: .http1(configuration: .init(idleTimeout: .seconds(limits.idleTimeoutSeconds))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "modelgate"),
+            services: services,
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }

@@ -252,6 +252,11 @@ enum OpenAPIDocument {
                     "id": ["type": "string"], "status": ["type": "string", "enum": ["running", "succeeded", "failed"]],
                     "started_at": ["type": "string"], "finished_at": nullableString, "started_by": ["type": "string"],
                     "registries": ["type": "array", "items": ["type": "object"]],
+                    "conflicts_opened": ["type": "integer"],
+                    "error": [
+                        "type": ["string", "null"],
+                        "description": "Why the sync failed beyond its registries (conflict detection, the catalog, shutdown)",
+                    ],
                     "summary": ["type": ["object", "null"], "description": "The `modelgate sync --output json` summary"],
                 ],
             ],

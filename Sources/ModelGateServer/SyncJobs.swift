@@ -2,6 +2,7 @@ import Foundation
 import ModelGateCatalog
 import ModelGateCore
 import ModelGateServices
+import ServiceLifecycle
 import Synchronization
 
 /// A sync started by `POST /api/v1/sync`, observed while it runs (`GET /api/v1/sync/{id}`).
@@ -19,6 +20,7 @@ final class SyncJob: SyncProgressObserver, Sendable {
         var progress: [String: RegistryProgress] = [:]
         var report: SyncReport?
         var conflictsOpened = 0
+        var error: String?
     }
 
     let id: String
@@ -60,19 +62,23 @@ final class SyncJob: SyncProgressObserver, Sendable {
         report.busy != nil ? "busy" : report.status.rawValue
     }
 
-    func finish(_ report: SyncReport, conflictsOpened: Int) {
+    /// Ends the job with `report`; `error` (conflict detection failed, the catalog refused a write, the server
+    /// shut down) fails it even when every registry synced.
+    func finish(_ report: SyncReport?, conflictsOpened: Int, error: String? = nil) {
         state.withLock {
             $0.report = report
             $0.conflictsOpened = conflictsOpened
-            $0.status = report.ok ? "succeeded" : "failed"
+            $0.error = error
+            $0.status = (report?.ok ?? false) && error == nil ? "succeeded" : "failed"
             $0.finishedAt = Date()
-            for r in report.registries { $0.progress[r.registry, default: RegistryProgress()].status = Self.status(r) }
+            for r in report?.registries ?? [] { $0.progress[r.registry, default: RegistryProgress()].status = Self.status(r) }
         }
     }
 
     var isRunning: Bool { state.withLock { $0.status == "running" } }
 
     /// `{"id","status","started_at","finished_at","started_by","registries":[{"registry","status","pages","versions"}],
+    /// "conflicts_opened", "error": why the job failed beyond its registries | null,
     /// "summary": <sync JSON of DESIGN §4> | null}`.
     func json() throws -> Any {
         let s = state.withLock { $0 }
@@ -83,13 +89,41 @@ final class SyncJob: SyncProgressObserver, Sendable {
         return [
             "id": id, "status": s.status, "started_at": Timestamp.format(startedAt),
             "finished_at": s.finishedAt.map(Timestamp.format) ?? NSNull(), "started_by": startedBy,
-            "conflicts_opened": s.conflictsOpened,
+            "conflicts_opened": s.conflictsOpened, "error": s.error ?? NSNull(),
             "registries": registries.map { name -> [String: Any] in
                 let p = s.progress[name] ?? RegistryProgress()
                 return ["registry": name, "status": p.status, "full": p.full, "pages": p.pages, "versions": p.versions]
             },
             "summary": summary,
         ] as [String: Any]
+    }
+}
+
+/// The task group the server's syncs run in: a long-lived service started with the server; at shutdown it takes no
+/// more work, cancels the syncs still running and awaits them (their leases are given back, their jobs finish).
+final class SyncRunner: Service, Sendable {
+    typealias Work = @Sendable () async -> Void
+    private let work: AsyncStream<Work>
+    private let queue: AsyncStream<Work>.Continuation
+
+    init() { (work, queue) = AsyncStream.makeStream(of: Work.self) }
+
+    /// Runs `body` in the group; false when the server is shutting down and it will not run.
+    func submit(_ body: @escaping Work) -> Bool {
+        if case .terminated = queue.yield(body) { return false }
+        return true
+    }
+
+    func run() async {
+        let queue = self.queue
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await body in work { group.addTask { await body() } }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            queue.finish()
+        }
     }
 }
 

@@ -16,6 +16,10 @@ struct GatedOperations: ServerOperations {
     var syncOptions: SyncOptions { SyncOptions() }
     var tagOwners: [String: String] { [:] }
 
+    func registryInfo(_ name: String) -> RegistryInfo? {
+        name == gated.registry ? RegistryInfo(name: name, kind: gated.kind, endpoint: nil) : nil
+    }
+
     func adapter(_ name: String) throws -> (
         adapter: any RegistryAdapter, endpoint: String?, counters: (@Sendable () -> (requests: Int, retries: Int))?
     ) {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import ModelGateAdapterKit
 import ModelGateCatalog
 import ModelGateConfig
+import ModelGateCore
 import ModelGateServer
 import ModelGateServices
 import Testing
@@ -17,6 +18,7 @@ struct LeakyOperations: ServerOperations {
     var registryNames: [String] { ["a", "b"] }
     var syncOptions: SyncOptions { SyncOptions() }
     var tagOwners: [String: String] { [:] }
+    func registryInfo(_ name: String) -> RegistryInfo? { RegistryInfo(name: name, kind: .mlflow, endpoint: nil) }
     func adapter(_ name: String) throws -> (
         adapter: any RegistryAdapter, endpoint: String?, counters: (@Sendable () -> (requests: Int, retries: Int))?
     ) {

@@ -19,6 +19,10 @@ struct StubOperations: ServerOperations {
     var syncOptions: SyncOptions { SyncOptions() }
     var tagOwners: [String: String] { [:] }
 
+    func registryInfo(_ name: String) -> RegistryInfo? {
+        registries[name].map { RegistryInfo(name: name, kind: $0.kind, endpoint: "memory://\(name)") }
+    }
+
     func adapter(_ name: String) throws -> (
         adapter: any RegistryAdapter, endpoint: String?, counters: (@Sendable () -> (requests: Int, retries: Int))?
     ) {
@@ -143,6 +147,6 @@ func withServer(
     limits: ServerLimits = ServerLimits(), _ body: @escaping @Sendable (any TestClientProtocol, GatewayServer) async throws -> Void
 ) async throws {
     let server = try GatewayServer(catalog: catalog, tokens: tokens, operations: operations, limits: limits)
-    let app = Application(router: server.buildRouter())
+    let app = Application(router: server.buildRouter(), services: server.services)
     try await app.test(.router) { client in try await body(client, server) }
 }

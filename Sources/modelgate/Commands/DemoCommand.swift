@@ -94,14 +94,14 @@ struct DemoCommand: AsyncParsableCommand {
             model: fraud, version: nil, catalog: catalog)
 
         step("Syncing all six registries into the catalog")
-        let targets = try config.registries.map { SyncTarget(adapter: try adapter($0.name), endpoint: $0.baseURL) }
-        let report = await SyncService(catalog: catalog, holder: SyncService.holder("modelgate demo"))
-            .run(targets, options: SyncOptions(full: true))
+        let outcome = try await SyncOrchestrator(
+            catalog: catalog, holder: SyncService.holder("modelgate demo"), tagOwners: config.conflicts.tagOwners
+        ).run(config.registries.map(connector.syncRegistry), options: SyncOptions(full: true))
+        let report = outcome.report
         for registry in report.registries where registry.status != .ok {
             throw CLIError("the demo's sync of \(registry.registry) failed: \(registry.errors.first?.message ?? "?")")
         }
-        _ = try await ConflictDetector(catalog: catalog, tagOwners: config.conflicts.tagOwners)
-            .check(registries: config.registries.map(\.name))
+        if let error = outcome.conflictError { throw error }
 
         // 1. The one catalog view.
         let versions = try await catalog.versions(VersionQuery()).items

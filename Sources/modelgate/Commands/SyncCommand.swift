@@ -38,43 +38,20 @@ struct SyncCommand: AsyncParsableCommand {
             if selected.isEmpty { throw CLIError("no registries configured in \(config.file)") }
             let catalog = try context.openCatalog()
             let connector = context.connector()
-
-            var targets: [SyncTarget] = []
-            var refused: [RegistrySyncReport] = []
-            for registry in selected {
-                do {
-                    let connection = try connector.connect(registry)
-                    let stats = connection.stats
-                    targets.append(
-                        SyncTarget(
-                            adapter: try connection.requireAdapter(), endpoint: registry.baseURL,
-                            counters: { (stats.snapshot.requests, stats.snapshot.retries) }))
-                } catch {
-                    // A registry that cannot even be set up fails alone; the others still sync.
-                    var report = RegistrySyncReport(registry: registry.name, kind: registry.kind)
-                    report.status = .failed
-                    report.errors = [.init(model: nil, version: nil, message: String(describing: error))]
-                    refused.append(report)
-                    try await catalog.upsertRegistry(registry.info)
-                    try await catalog.recordSyncResult(
-                        registry: registry.name, at: Date(), status: "failed", message: String(describing: error))
-                }
-            }
             let options = SyncOptions(
                 full: full, concurrency: config.sync.concurrency,
                 tombstoneAfterMisses: config.sync.tombstoneAfterMisses, fullEvery: config.sync.fullEvery, waitForLease: wait)
             let progress = SyncProgressPrinter(
                 interactive: Console.stderrIsTerminal && !global.quiet, quiet: global.quiet)
-            let ran = await SyncService(catalog: catalog, holder: SyncService.holder("modelgate sync"))
-                .run(targets, options: options, progress: progress)
-            // Keep the config's order in the summary.
-            let byName = Dictionary(uniqueKeysWithValues: (ran.registries + refused).map { ($0.registry, $0) })
-            let report = SyncReport(registries: selected.compactMap { byName[$0.name] })
+            // A registry that cannot even be set up fails alone; the others still sync. The summary keeps the
+            // config's order.
+            let outcome = try await SyncOrchestrator(
+                catalog: catalog, holder: SyncService.holder("modelgate sync"), tagOwners: config.conflicts.tagOwners
+            ).run(selected.map(connector.syncRegistry), options: options, progress: progress)
+            let report = outcome.report
             failed = !report.ok
-            // Copies whose source and target now disagree (tags, aliases, lifecycle) become conflicts.
-            let synced = report.registries.filter { $0.status == .ok }.map(\.registry)
-            let opened = try await ConflictDetector(catalog: catalog, tagOwners: config.conflicts.tagOwners)
-                .check(registries: synced)
+            if let error = outcome.conflictError { throw error }
+            let opened = outcome.conflictsOpened
             if !opened.isEmpty, !global.quiet {
                 Console.err("\(opened.count) new conflict(s) between copies: see `modelgate conflicts list`")
             }
