@@ -7,13 +7,14 @@ import ModelGateCredentials
 import ModelGateServices
 import ModelGateSigning
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Synchronization
 import Testing
 
 /// The Azure ML simulator with its Entra ID token endpoint, served on 127.0.0.1, and adapters wired to it
 /// through the real libcurl transport and the real Entra client-credentials provider.
-final class AzureHarness: Sendable {
+final class AzureHarness: StoppableHarness {
     static let tenant = "00000000-0000-0000-0000-00000000a2e1"
     static let clientID = "11111111-2222-3333-4444-5555555a2e10"
     /// A made-up test secret (the simulator's registered one).
