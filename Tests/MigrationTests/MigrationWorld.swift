@@ -73,16 +73,9 @@ final class MigrationWorld: Sendable {
         return MigrationWorld(cloud: cloud, config: config, connector: connector, directory: directory)
     }
 
+    /// Runs `body` in a fresh world and awaits its teardown after a return and after a throw alike.
     static func with<T>(_ body: (MigrationWorld) async throws -> T) async throws -> T {
-        let world = try await start()
-        do {
-            let result = try await body(world)
-            await world.stop()
-            return result
-        } catch {
-            await world.stop()
-            throw error
-        }
+        try await withStopping(try await start(), stop: { await $0.stop() }, body)
     }
 
     func stop() async {
