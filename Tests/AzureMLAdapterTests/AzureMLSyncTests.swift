@@ -147,14 +147,16 @@ import Testing
 
     @Test func aShortLivedTokenIsRenewedBeforeItExpiresMidSync() async throws {
         // Tokens live 2 s; the provider renews at half-life, so no call is ever refused (no 401 hook needed:
-        // this is the path a configured registry takes).
-        try await AzureHarness.with(try await AzureHarness.start(pageSize: 2, tokenLifetime: 2)) { h in
+        // this is the path a configured registry takes). The time is a test clock that moves 1.2 s between pages
+        // (a real sleep raced the token's expiry under a loaded suite).
+        let clock = ManualClock()
+        try await AzureHarness.with(try await AzureHarness.start(pageSize: 2, tokenLifetime: 2, now: clock.function)) { h in
             let truth = AzureFixtures.seed(h.simulator, scope: AzureHarness.workspace, registry: "aml-short", models: 4)
             let c = try h.connect("aml-short", scope: AzureHarness.workspace, pageSize: 2, refreshOnUnauthorized: false)
             var page = try await c.adapter.listSnapshots(cursor: nil, since: nil)
             var versions = page.snapshots.flatMap(\.versions)
             while let next = page.next {
-                try await Task.sleep(for: .milliseconds(1200))
+                clock.advance(by: 1.2)
                 page = try await c.adapter.listSnapshots(cursor: next, since: nil)
                 versions += page.snapshots.flatMap(\.versions)
             }
