@@ -276,6 +276,7 @@ let package = Package(
         .testTarget(
             name: "ModelGateCLITests",
             dependencies: ["ModelGateTestKit", "modelgate", "ModelGateCore", "ModelGateCatalog"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

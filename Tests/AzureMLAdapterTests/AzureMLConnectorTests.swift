@@ -5,6 +5,7 @@ import ModelGateConfig
 import ModelGateCore
 import ModelGateRegistries
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 
@@ -24,17 +25,17 @@ import Testing
     }
 
     @Test func aConfiguredWorkspaceSyncsThroughTheConnector() async throws {
-        let h = try await AzureHarness.start(pageSize: 2)
-        defer { Task { await h.stop() } }
-        let truth = AzureFixtures.seed(h.simulator, scope: AzureHarness.workspace, registry: "aml-config", models: 3)
-        let config = RegistryConfig(
-            name: "aml-config", kind: .azureml, endpoint: h.host.baseURL, subscription: AzureHarness.subscription,
-            resourceGroup: AzureHarness.resourceGroup, workspace: "ws-main", authority: h.host.baseURL,
-            auth: .azureClientSecret(tenant: AzureHarness.tenant, clientID: AzureHarness.clientID, clientSecret: AzureHarness.secret),
-            pageSize: 2)
-        let connection = try RegistryConnector(environment: [:], homeDirectory: nil).connect(config)
-        let adapter = try connection.requireAdapter()
-        expectMatches(try await adapter.allSnapshots().flatMap(\.versions), truth.versions)
-        #expect(connection.stats.snapshot.requests > 0)
+        try await AzureHarness.with(try await AzureHarness.start(pageSize: 2)) { h in
+            let truth = AzureFixtures.seed(h.simulator, scope: AzureHarness.workspace, registry: "aml-config", models: 3)
+            let config = RegistryConfig(
+                name: "aml-config", kind: .azureml, endpoint: h.host.baseURL, subscription: AzureHarness.subscription,
+                resourceGroup: AzureHarness.resourceGroup, workspace: "ws-main", authority: h.host.baseURL,
+                auth: .azureClientSecret(tenant: AzureHarness.tenant, clientID: AzureHarness.clientID, clientSecret: AzureHarness.secret),
+                pageSize: 2)
+            let connection = try RegistryConnector(environment: [:], homeDirectory: nil).connect(config)
+            let adapter = try connection.requireAdapter()
+            expectMatches(try await adapter.allSnapshots().flatMap(\.versions), truth.versions)
+            #expect(connection.stats.snapshot.requests > 0)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import ModelGateAdapterKit
 import ModelGateCore
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 
@@ -13,37 +14,37 @@ import Testing
         targetRegistry: "aml-m", targetModel: "fraud-detector")
 
     @Test func provenanceGoesIntoTheCreatePutAndReadsBack() async throws {
-        let h = try await AzureHarness.start()
-        defer { Task { await h.stop() } }
-        let adapter = try h.connect("aml-m", scope: AzureHarness.workspace).adapter
-        let created = try await adapter.createVersion(
-            NewVersion(
-                model: "fraud-detector", version: "3", sourceURI: "azureml://datastores/x/paths/3",
-                tags: ["team": "risk", Provenance.copyIDKey: "stale"], provenance: Self.provenance))
-        #expect(created.tags[Provenance.copyIDKey] == Self.provenance.copyID)  // provenance wins over a source tag
-        let puts = h.simulator.requestLog.filter { $0.hasPrefix("PUT") && $0.contains("/versions/3") }
-        #expect(puts.count == 1, "\(puts)")
-        let read = try #require(try await adapter.version(model: "fraud-detector", version: "3"))
-        #expect(adapter.provenance(of: read) == Self.provenance)
-        #expect(read.tags["team"] == "risk")
-        let plain = try await adapter.createVersion(
-            NewVersion(model: "fraud-detector", version: "4", sourceURI: "azureml://datastores/x/paths/4"))
-        #expect(adapter.provenance(of: plain) == nil)
+        try await AzureHarness.with(try await AzureHarness.start()) { h in
+            let adapter = try h.connect("aml-m", scope: AzureHarness.workspace).adapter
+            let created = try await adapter.createVersion(
+                NewVersion(
+                    model: "fraud-detector", version: "3", sourceURI: "azureml://datastores/x/paths/3",
+                    tags: ["team": "risk", Provenance.copyIDKey: "stale"], provenance: Self.provenance))
+            #expect(created.tags[Provenance.copyIDKey] == Self.provenance.copyID)  // provenance wins over a source tag
+            let puts = h.simulator.requestLog.filter { $0.hasPrefix("PUT") && $0.contains("/versions/3") }
+            #expect(puts.count == 1, "\(puts)")
+            let read = try #require(try await adapter.version(model: "fraud-detector", version: "3"))
+            #expect(adapter.provenance(of: read) == Self.provenance)
+            #expect(read.tags["team"] == "risk")
+            let plain = try await adapter.createVersion(
+                NewVersion(model: "fraud-detector", version: "4", sourceURI: "azureml://datastores/x/paths/4"))
+            #expect(adapter.provenance(of: plain) == nil)
+        }
     }
 
     @Test func lifecycleFollowsTheMigrationMapping() async throws {
-        let h = try await AzureHarness.start()
-        defer { Task { await h.stop() } }
-        let adapter = try h.connect("aml-l", scope: AzureHarness.workspace).adapter
-        _ = try await adapter.createVersion(NewVersion(model: "m", version: "1", sourceURI: "https://example.com/m.tgz"))
-        for (lifecycle, stage) in [
-            (Lifecycle.production, "Production"), (.staging, "Staging"), (.approved, "Approved"), (.rejected, "Rejected"),
-        ] {
-            try await adapter.setLifecycle(model: "m", version: "1", lifecycle: lifecycle)
-            let read = try #require(try await adapter.version(model: "m", version: "1"))
-            #expect(read.lifecycleRaw == stage)
-            #expect(read.lifecycle == lifecycle)
-            #expect(read.raw?["properties"]?["isArchived"]?.boolValue == false)
+        try await AzureHarness.with(try await AzureHarness.start()) { h in
+            let adapter = try h.connect("aml-l", scope: AzureHarness.workspace).adapter
+            _ = try await adapter.createVersion(NewVersion(model: "m", version: "1", sourceURI: "https://example.com/m.tgz"))
+            for (lifecycle, stage) in [
+                (Lifecycle.production, "Production"), (.staging, "Staging"), (.approved, "Approved"), (.rejected, "Rejected"),
+            ] {
+                try await adapter.setLifecycle(model: "m", version: "1", lifecycle: lifecycle)
+                let read = try #require(try await adapter.version(model: "m", version: "1"))
+                #expect(read.lifecycleRaw == stage)
+                #expect(read.lifecycle == lifecycle)
+                #expect(read.raw?["properties"]?["isArchived"]?.boolValue == false)
+            }
         }
     }
 

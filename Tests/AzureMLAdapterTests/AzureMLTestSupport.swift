@@ -7,13 +7,14 @@ import ModelGateCredentials
 import ModelGateServices
 import ModelGateSigning
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Synchronization
 import Testing
 
 /// The Azure ML simulator with its Entra ID token endpoint, served on 127.0.0.1, and adapters wired to it
 /// through the real libcurl transport and the real Entra client-credentials provider.
-final class AzureHarness: Sendable {
+final class AzureHarness: StoppableHarness {
     static let tenant = "00000000-0000-0000-0000-00000000a2e1"
     static let clientID = "11111111-2222-3333-4444-5555555a2e10"
     /// A made-up test secret (the simulator's registered one).
@@ -27,19 +28,27 @@ final class AzureHarness: Sendable {
     let entra: EntraTokenEndpoint
     let simulator: AzureMLSimulator
     let host: SimulatorHost
+    /// The time the token endpoint, the simulator and every connection's token provider read.
+    let now: @Sendable () -> Date
 
-    private init(tokens: TokenRegistry, entra: EntraTokenEndpoint, simulator: AzureMLSimulator, host: SimulatorHost) {
+    private init(
+        tokens: TokenRegistry, entra: EntraTokenEndpoint, simulator: AzureMLSimulator, host: SimulatorHost,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.tokens = tokens
         self.entra = entra
         self.simulator = simulator
         self.host = host
+        self.now = now
     }
 
-    /// Starts the simulator (workspace and registry scopes exist, empty) with the token endpoint.
+    /// Starts the simulator (workspace and registry scopes exist, empty) with the token endpoint; `now` is the
+    /// clock tokens are issued, checked and renewed by (a `ManualClock` makes expiry exact).
     static func start(
-        pageSize: Int = 3, lroPolls: Int = 3, lroRetryAfterSeconds: Int = 0, tokenLifetime: TimeInterval = 3600
+        pageSize: Int = 3, lroPolls: Int = 3, lroRetryAfterSeconds: Int = 0, tokenLifetime: TimeInterval = 3600,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> AzureHarness {
-        let tokens = TokenRegistry()
+        let tokens = TokenRegistry(now: now)
         let certificate = try X509Certificate(pem: SampleKeys.appCertificate)
         let entra = EntraTokenEndpoint(
             applications: [.init(tenantID: tenant, clientID: clientID, clientSecret: secret, certificate: certificate)],
@@ -51,7 +60,7 @@ final class AzureHarness: Sendable {
         let host = try await SimulatorHost.start(simulator.makeRouter(tokenEndpoint: entra))
         entra.baseURL = host.baseURL
         simulator.baseURL = host.baseURL
-        return AzureHarness(tokens: tokens, entra: entra, simulator: simulator, host: host)
+        return AzureHarness(tokens: tokens, entra: entra, simulator: simulator, host: host, now: now)
     }
 
     func stop() async {
@@ -104,7 +113,7 @@ final class AzureHarness: Sendable {
         }
         let tokenTransport = TransportStack.make(base: Self.curl, retryPolicy: retry)
         let provider = try AzureClientCredentialsTokenProvider.make(
-            settings: settings, environment: [:], transport: tokenTransport, registry: name)
+            settings: settings, environment: [:], transport: tokenTransport, registry: name, now: now)
         let stats = TransportStats()
         let transport = TransportStack.make(
             base: Self.curl, authorizer: BearerTokenAuthorizer(provider), retryPolicy: retry, stats: stats)

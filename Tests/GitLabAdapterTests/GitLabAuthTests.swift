@@ -6,6 +6,7 @@ import ModelGateCore
 import ModelGateCredentials
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 

@@ -8,6 +8,7 @@ import ModelGateCore
 import ModelGateRegistries
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 

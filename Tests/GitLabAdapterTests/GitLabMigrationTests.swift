@@ -4,6 +4,7 @@ import MLflowAdapter
 import ModelGateAdapterKit
 import ModelGateCore
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 

@@ -7,11 +7,12 @@ import ModelGateCore
 import ModelGateCredentials
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 
 /// A running GitLab simulator and an adapter talking to it over libcurl with a token header.
-final class GitLabHarness: Sendable {
+final class GitLabHarness: StoppableHarness {
     static let projectID = "42"
     static let projectPath = "ml-group/models"
     static let registry = "gitlab-test"
@@ -45,17 +46,6 @@ final class GitLabHarness: Sendable {
     static let shortSleep: RetryingTransport.Sleeper = { try await Task.sleep(for: min($0, .milliseconds(5))) }
 
     func stop() async { await host.stop() }
-
-    static func with<T>(_ harness: GitLabHarness, _ body: (GitLabHarness) async throws -> T) async throws -> T {
-        do {
-            let value = try await body(harness)
-            await harness.stop()
-            return value
-        } catch {
-            await harness.stop()
-            throw error
-        }
-    }
 
     func sync(_ catalog: CatalogDatabase, full: Bool = false) async -> RegistrySyncReport {
         await SyncService(catalog: catalog).sync(

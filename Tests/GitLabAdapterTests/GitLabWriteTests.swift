@@ -6,6 +6,7 @@ import ModelGateCatalog
 import ModelGateCore
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 

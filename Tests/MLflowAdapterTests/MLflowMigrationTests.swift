@@ -106,10 +106,10 @@ import Testing
 @Suite(.serialized, .peerPresent(RealMLflow.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(RealMLflow.isAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
 struct MLflowRealServerMigrationTests {
     @Test func provenanceAndSnapshotAgainstTheServer() async throws {
-        let url = try #require(RealMLflow.url)
+        let url = try #require(PeerEnvironment.mlflowURL)
         let adapter = MLflowAdapter(
             registry: "mlflow-real", baseURL: url, transport: TransportStack.make(base: CurlTransport()), pageSize: 2)
-        let name = "mg-\(RealMLflow.uniqueID())-copy"
+        let name = "mg-\(PeerEnvironment.uniqueID())-copy"
         _ = try await adapter.createModel(name: name, description: nil, tags: [:])
         let provenance = Provenance(
             copying: VersionRef(registry: "sm-us", model: "fraud-detector", version: "3"), digest: nil,

@@ -8,33 +8,10 @@ import Synchronization
 import ModelGateTestKit
 import Testing
 
-/// Where the real servers started by `scripts/peers/mlflow.sh` listen (unset: these suites are skipped).
+/// Whether the real servers started by `scripts/peers/mlflow.sh` run (unset: these suites are skipped).
 enum RealMLflow {
-    static let environment = ProcessInfo.processInfo.environment
-
-    static let url: String? = value("MODELGATE_TEST_MLFLOW_URL")
-    static let authURL: String? = value("MODELGATE_TEST_MLFLOW_AUTH_URL")
-    static let authUser: String? = value("MODELGATE_TEST_MLFLOW_AUTH_USER")
-    static let authPassword: String? = value("MODELGATE_TEST_MLFLOW_AUTH_PASSWORD")
-
-    static let isAvailable: Bool = announce(
-        url != nil, "MLflowRealServerTests",
-        "MODELGATE_TEST_MLFLOW_URL is not set; run: eval \"$(scripts/peers/mlflow.sh start --with-auth)\"")
-    static let isAuthAvailable: Bool = announce(
-        authURL != nil && authUser != nil && authPassword != nil, "MLflowBasicAuthTests",
-        "MODELGATE_TEST_MLFLOW_AUTH_URL/_USER/_PASSWORD are not set; run: eval \"$(scripts/peers/mlflow.sh start --with-auth)\"")
-
-    private static func value(_ name: String) -> String? {
-        environment[name].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    private static func announce(_ available: Bool, _ suite: String, _ why: String) -> Bool {
-        if !available { print("⚠️ SKIPPED \(suite) (real MLflow server): \(why)") }
-        return available
-    }
-
-    /// A fresh suffix so that reruns against the same server never collide.
-    static func uniqueID() -> String { String(UUID().uuidString.prefix(8)).lowercased() }
+    static let isAvailable = PeerEnvironment.available(.mlflow, for: "MLflowRealServerTests")
+    static let isAuthAvailable = PeerEnvironment.available(.mlflowAuth, for: "MLflowBasicAuthTests")
 
     static func now() -> Int64 { Timestamp.milliseconds(Date()) }
 }
@@ -61,7 +38,7 @@ struct MLflowRealServerTests {
     let adapter: MLflowAdapter
 
     init() throws {
-        let url = try #require(RealMLflow.url)
+        let url = try #require(PeerEnvironment.mlflowURL)
         counting = CountingTransport(TransportStack.make(base: CurlTransport()))
         adapter = MLflowAdapter(registry: "mlflow-real", baseURL: url, transport: counting, pageSize: 2)
     }
@@ -99,7 +76,7 @@ struct MLflowRealServerTests {
     }
 
     @Test func everyWriteIsReadBackAndAFullListingShowsItAll() async throws {
-        let id = RealMLflow.uniqueID()
+        let id = PeerEnvironment.uniqueID()
         let sha = "0123abcd\(id)"
         let runID = try await seedRun(id: id, sha: sha)
         let name = "mg-\(id)-fraud"
@@ -224,7 +201,7 @@ struct MLflowRealServerTests {
     }
 
     @Test func namesWithQuotesAreListedWithAllTheirVersions() async throws {
-        let id = RealMLflow.uniqueID()
+        let id = PeerEnvironment.uniqueID()
         let names = ["mg-\(id)-it's", #"mg-\#(id)-q'b"c"#]
         for name in names {
             _ = try await adapter.createModel(name: name, description: nil, tags: [:])
@@ -241,7 +218,7 @@ struct MLflowRealServerTests {
     }
 
     @Test func missingObjectsAndRefusalsComeBackAsTypedErrors() async throws {
-        let id = RealMLflow.uniqueID()
+        let id = PeerEnvironment.uniqueID()
         let name = "mg-\(id)-errors"
         _ = try await adapter.createModel(name: name, description: nil, tags: [:])
         #expect(try await adapter.model(name: "mg-\(id)-nope") == nil)
@@ -279,16 +256,16 @@ struct MLflowRealServerTests {
 @Suite(.serialized, .peerPresent(RealMLflow.isAuthAvailable, "the basic-auth MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(RealMLflow.isAuthAvailable, "the basic-auth MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
 struct MLflowBasicAuthTests {
     func adapter(password: String) throws -> MLflowAdapter {
-        let url = try #require(RealMLflow.authURL)
-        let user = try #require(RealMLflow.authUser)
+        let url = try #require(PeerEnvironment.mlflowAuthURL)
+        let user = try #require(PeerEnvironment.mlflowAuthUser)
         let transport = TransportStack.make(
             base: CurlTransport(), authorizer: BasicAuthorizer(username: user, password: password))
         return MLflowAdapter(registry: "mlflow-auth", baseURL: url, transport: transport, pageSize: 50)
     }
 
     @Test func validCredentialsReadAndWrite() async throws {
-        let adapter = try adapter(password: try #require(RealMLflow.authPassword))
-        let name = "mg-\(RealMLflow.uniqueID())-auth"
+        let adapter = try adapter(password: try #require(PeerEnvironment.mlflowAuthPassword))
+        let name = "mg-\(PeerEnvironment.uniqueID())-auth"
         _ = try await adapter.createModel(name: name, description: "behind basic auth", tags: ["k": "v"])
         _ = try await adapter.createVersion(NewVersion(model: name, sourceURI: "s3://bucket/auth"))
         try await adapter.setAlias(model: name, alias: "prod", version: "1")
@@ -299,7 +276,7 @@ struct MLflowBasicAuthTests {
     }
 
     @Test func aWrongPasswordIsUnauthorizedAndNamesTheRegistry() async throws {
-        let password = try #require(RealMLflow.authPassword)
+        let password = try #require(PeerEnvironment.mlflowAuthPassword)
         let wrong = "not-" + password
         let adapter = try adapter(password: wrong)
         let error = try await #require(throws: RegistryError.self) {

@@ -13,7 +13,7 @@ struct EveryPairTests {
     /// Seeds a two-version model in `registry` (through its own write side, or its simulator's seeding where the
     /// registry cannot create versions from nothing) and returns the model's name.
     func seed(_ world: MigrationWorld, _ registry: String) async throws -> String {
-        let name = Peers.unique("pair-\(registry)")
+        let name = PeerEnvironment.unique("pair-\(registry)")
         switch registry {
         case "mlflow", "sm":
             let adapter = try world.adapter(registry)
@@ -69,10 +69,10 @@ struct EveryPairTests {
         try await MigrationWorld.with { world in
             var registries = ["vertex", "azureml", "gitlab", "wandb"]
             if PeerGate.isCI {
-                #expect(Peers.both, "CI=true: the real MLflow server and moto must be running for every pair")
+                #expect(PeerEnvironment.mlflowAndMoto, "CI=true: the real MLflow server and moto must be running for every pair")
             }
-            if Peers.mlflowURL != nil { registries.insert("mlflow", at: 0) }
-            if Peers.motoURL != nil { registries.insert("sm", at: registries.contains("mlflow") ? 1 : 0) }
+            if PeerEnvironment.mlflowURL != nil { registries.insert("mlflow", at: 0) }
+            if PeerEnvironment.motoURL != nil { registries.insert("sm", at: registries.contains("mlflow") ? 1 : 0) }
             var models: [String: String] = [:]
             for registry in registries { models[registry] = try await seed(world, registry) }
 

@@ -14,7 +14,7 @@ struct LineageChainTests {
     /// Vertex (seeded with a training pipeline) → Azure ML → GitLab, all simulated; runs without any peer.
     @Test func simulatedChainVertexToAzureToGitLab() async throws {
         try await MigrationWorld.with { world in
-            let name = Peers.unique("lin")
+            let name = PeerEnvironment.unique("lin")
             let pipeline = "projects/demo-project/locations/us-central1/trainingPipelines/7001"
             world.cloud.vertex.seed(
                 model: RegistryModel(registry: "vertex", kind: .vertex, name: name),
@@ -60,9 +60,9 @@ struct LineageChainTests {
     }
 
     /// MLflow (a real run with a dataset input and a git commit) → SageMaker (moto) → Vertex.
-    @Test(.peerPresent(Peers.both && LineageTools.python != nil, "needs the real MLflow server, moto and the .venv"), .peerRequired(Peers.both && LineageTools.python != nil, "needs the real MLflow server, moto and the .venv"))
+    @Test(.peerPresent(PeerEnvironment.mlflowAndMoto && LineageTools.python != nil, "needs the real MLflow server, moto and the .venv"), .peerRequired(PeerEnvironment.mlflowAndMoto && LineageTools.python != nil, "needs the real MLflow server, moto and the .venv"))
     func mlflowToSageMakerToVertexReachesTheRunAndItsDataset() async throws {
-        let tracking = try #require(Peers.mlflowURL)
+        let tracking = try #require(PeerEnvironment.mlflowURL)
         let python = try #require(LineageTools.python)
         let script = """
             import sys, mlflow, pandas as pd
@@ -80,7 +80,7 @@ struct LineageChainTests {
         let runID = try #require(
             made.stdout.split(separator: "\n").first { $0.hasPrefix("RUN_ID=") }.map { String($0.dropFirst(7)) })
         try await MigrationWorld.with { world in
-            let name = Peers.unique("linfraud")
+            let name = PeerEnvironment.unique("linfraud")
             let mlflow = try world.adapter("mlflow")
             _ = try await mlflow.createModel(name: name, description: "fraud", tags: [:])
             _ = try await mlflow.createVersion(

@@ -25,10 +25,10 @@ struct MigrationAcrossRegistriesTests {
         try await mlflow.setAlias(model: name, alias: "champion", version: "2")
     }
 
-    @Test(.peerPresent(Peers.both, "needs the real MLflow server and moto (make test starts them)"), .peerRequired(Peers.both, "needs the real MLflow server and moto (make test starts them)"))
+    @Test(.peerPresent(PeerEnvironment.mlflowAndMoto, "needs the real MLflow server and moto (make test starts them)"), .peerRequired(PeerEnvironment.mlflowAndMoto, "needs the real MLflow server and moto (make test starts them)"))
     func mlflowToSageMakerToVertexKeepsTheWholeChain() async throws {
         try await MigrationWorld.with { world in
-            let name = Peers.unique("fraud")
+            let name = PeerEnvironment.unique("fraud")
             try await seedMLflow(world, name)
 
             // MLflow → SageMaker, carrying the lifecycle: production becomes Approved.
@@ -70,7 +70,7 @@ struct MigrationAcrossRegistriesTests {
         }
     }
 
-    @Test(.peerPresent(Peers.both, "needs the real MLflow server and moto (make test starts them)"), .peerRequired(Peers.both, "needs the real MLflow server and moto (make test starts them)"))
+    @Test(.peerPresent(PeerEnvironment.mlflowAndMoto, "needs the real MLflow server and moto (make test starts them)"), .peerRequired(PeerEnvironment.mlflowAndMoto, "needs the real MLflow server and moto (make test starts them)"))
     func aCrashAfterKActionsThenApplyAgainEndsLikeAnUninterruptedRun() async throws {
         struct Crash: Error {}
         try await MigrationWorld.with { world in
@@ -78,7 +78,7 @@ struct MigrationAcrossRegistriesTests {
             let sm = try world.adapter("sm")
             var ends: [[String]] = []
             for crashAt in [nil, 1, 2, 3] as [Int?] {
-                let name = Peers.unique("crash")
+                let name = PeerEnvironment.unique("crash")
                 try await seedMLflow(world, name)
                 let saved = try await world.planner("mlflow", "sm", options).plan(model: name)
                 var applier = MigrationApplier(target: sm, catalog: nil)
@@ -100,10 +100,10 @@ struct MigrationAcrossRegistriesTests {
         }
     }
 
-    @Test(.peerPresent(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"), .peerRequired(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
+    @Test(.peerPresent(PeerEnvironment.mlflowURL != nil, "needs the real MLflow server (make test starts it)"), .peerRequired(PeerEnvironment.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
     func mlflowToGitLabKeepsVersionNumbersAsSemVer() async throws {
         try await MigrationWorld.with { world in
-            let name = Peers.unique("ranker")
+            let name = PeerEnvironment.unique("ranker")
             try await seedMLflow(world, name)
             let done = try await world.migrate("mlflow", model: name, to: "gitlab", options: MigrationOptions(copyAliases: true))
             #expect(done.plan.actions.filter { $0.op == .createVersion }.map(\.targetVersion) == ["1.0.0", "2.0.0"])
@@ -116,10 +116,10 @@ struct MigrationAcrossRegistriesTests {
         }
     }
 
-    @Test(.peerPresent(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"), .peerRequired(Peers.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
+    @Test(.peerPresent(PeerEnvironment.mlflowURL != nil, "needs the real MLflow server (make test starts it)"), .peerRequired(PeerEnvironment.mlflowURL != nil, "needs the real MLflow server (make test starts it)"))
     func azureAndWandBModelsMoveIntoMLflow() async throws {
         try await MigrationWorld.with { world in
-            let churn = Peers.unique("churn")
+            let churn = PeerEnvironment.unique("churn")
             world.cloud.azure.seed(
                 .workspace(
                     subscription: SimulatedCloud.subscription, resourceGroup: SimulatedCloud.resourceGroup,
@@ -141,7 +141,7 @@ struct MigrationAcrossRegistriesTests {
             #expect(copies[1].lifecycleRaw == "Production")
             #expect(try await world.planner("azureml", "mlflow", MigrationOptions(carryLifecycle: true)).plan(model: churn).isEmpty)
 
-            let ranking = Peers.unique("ranking")
+            let ranking = PeerEnvironment.unique("ranking")
             world.cloud.wandb.seed(
                 model: RegistryModel(registry: "wandb", kind: .wandb, name: ranking, description: "ranker"),
                 versions: (0...1).map { i in

@@ -7,17 +7,8 @@ import ModelGateRegistries
 import ModelGateServices
 import ModelGateSimulators
 import ModelGateTransport
+import ModelGateTestKit
 import Testing
-
-/// The real peers `make test` starts (unset: the suites that need them are skipped).
-enum Peers {
-    static let environment = ProcessInfo.processInfo.environment
-    static var mlflowURL: String? { environment["MODELGATE_TEST_MLFLOW_URL"].flatMap { $0.isEmpty ? nil : $0 } }
-    static var motoURL: String? { environment["MODELGATE_TEST_MOTO_URL"].flatMap { $0.isEmpty ? nil : $0 } }
-    static var both: Bool { mlflowURL != nil && motoURL != nil }
-    /// A fresh name, so tests sharing one server (and reruns against it) never collide.
-    static func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
-}
 
 /// Six registries configured the way a user configures them: the real MLflow server and moto (when running) and
 /// the simulated Vertex AI, Azure ML, GitLab and W&B, all reached through the config file, the connector and the
@@ -42,7 +33,7 @@ final class MigrationWorld: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mg-migration-\(UUID().uuidString)")
         let cloud = try await SimulatedCloud.start(directory: directory)
         var yaml = "registries:\n"
-        if let url = Peers.mlflowURL {
+        if let url = PeerEnvironment.mlflowURL {
             yaml += """
                   - name: mlflow
                     kind: mlflow
@@ -51,7 +42,7 @@ final class MigrationWorld: Sendable {
 
                 """
         }
-        if let url = Peers.motoURL {
+        if let url = PeerEnvironment.motoURL {
             yaml += """
                   - name: sm
                     kind: sagemaker
@@ -67,31 +58,24 @@ final class MigrationWorld: Sendable {
         names.mlflow = "mlflow-sim"
         yaml += cloud.registriesYAML(names: names)
         // `sm` exists only with moto running; naming it otherwise is a config error.
-        let smImage = Peers.motoURL != nil ? "sm: \"\(sageMakerImage)\", " : ""
+        let smImage = PeerEnvironment.motoURL != nil ? "sm: \"\(sageMakerImage)\", " : ""
         yaml += """
             conflicts:
               serving_image: {\(smImage)vertex: "\(vertexImage)"}
 
             """
         var environment = cloud.environment
-        environment["MG_KEY"] = Peers.environment["MODELGATE_TEST_AWS_ACCESS_KEY_ID"] ?? ""
-        environment["MG_SECRET"] = Peers.environment["MODELGATE_TEST_AWS_SECRET_ACCESS_KEY"] ?? ""
+        environment["MG_KEY"] = PeerEnvironment.awsAccessKeyID ?? ""
+        environment["MG_SECRET"] = PeerEnvironment.awsSecretAccessKey ?? ""
         let config = try ModelGateConfig.parse(yaml: yaml, environment: environment)
         let connector = RegistryConnector(
             environment: environment, homeDirectory: nil, servingImages: config.conflicts.servingImage)
         return MigrationWorld(cloud: cloud, config: config, connector: connector, directory: directory)
     }
 
+    /// Runs `body` in a fresh world and awaits its teardown after a return and after a throw alike.
     static func with<T>(_ body: (MigrationWorld) async throws -> T) async throws -> T {
-        let world = try await start()
-        do {
-            let result = try await body(world)
-            await world.stop()
-            return result
-        } catch {
-            await world.stop()
-            throw error
-        }
+        try await withStopping(try await start(), stop: { await $0.stop() }, body)
     }
 
     func stop() async {

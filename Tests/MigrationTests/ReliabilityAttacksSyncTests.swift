@@ -8,6 +8,7 @@ import ModelGateServices
 import ModelGateSimulators
 import ModelGateTransport
 import Synchronization
+import ModelGateTestKit
 import Testing
 
 /// Sits where a fault-injecting proxy would, between the retries and the network: every request about one object
@@ -168,10 +169,10 @@ struct ReliabilityAttacksSyncTests {
     }
 
     // Item 10, as found: moto behind 20% faults (429, 503, resets), and one DescribeModelPackage that never answers.
-    @Test(.enabled(if: Peers.motoURL != nil, "needs moto (make test starts it)"))
+    @Test(.enabled(if: PeerEnvironment.motoURL != nil, "needs moto (make test starts it)"))
     func onMotoOnePackageThatKeepsFailingLeavesTheOtherVersionsStored() async throws {
         try await MigrationWorld.with { world in
-            let group = Peers.unique("mg-fails-alone")
+            let group = PeerEnvironment.unique("mg-fails-alone")
             let sm = try world.adapter("sm")
             _ = try await sm.createModel(name: group, description: nil, tags: [:])
             for v in 1...5 {

@@ -6,6 +6,7 @@ import ModelGateCore
 import ModelGateRegistries
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import Testing
 
 /// The reliability suite's bad-input part: malformed provider payloads each become a per-object error naming the
@@ -103,41 +104,41 @@ struct ReliabilityBadInputTests {
     }
 
     @Test func eachMalformedObjectIsAPerObjectErrorAndTheRestIsKept() async throws {
-        let host = try await SimulatorHost.start(Self.router())
-        defer { Task { await host.stop() } }
-        let config = try ModelGateConfig.parse(
-            yaml: "registries:\n  - name: odd-mlflow\n    kind: mlflow\n    url: \(host.baseURL)\n    retry: {max_attempts: 1}\n",
-            environment: [:])
-        let adapter = try RegistryConnector(environment: [:], homeDirectory: nil)
-            .connect(try #require(config.registry(named: "odd-mlflow"))).requireAdapter()
-        let catalog = try CatalogDatabase.inMemory()
-        let report = await SyncService(catalog: catalog).sync(SyncTarget(adapter: adapter), options: SyncOptions(full: true))
+        try await withStopping(try await SimulatorHost.start(Self.router()), stop: { await $0.stop() }) { host in
+            let config = try ModelGateConfig.parse(
+                yaml: "registries:\n  - name: odd-mlflow\n    kind: mlflow\n    url: \(host.baseURL)\n    retry: {max_attempts: 1}\n",
+                environment: [:])
+            let adapter = try RegistryConnector(environment: [:], homeDirectory: nil)
+                .connect(try #require(config.registry(named: "odd-mlflow"))).requireAdapter()
+            let catalog = try CatalogDatabase.inMemory()
+            let report = await SyncService(catalog: catalog).sync(SyncTarget(adapter: adapter), options: SyncOptions(full: true))
 
-        #expect(report.status == .ok, "a page with bad objects is still a page: \(report.errors.prefix(3))")
-        #expect(!report.complete, "a listing with failed models is not complete, so nothing is tombstoned")
-        let badInput = report.errors.filter { $0.model == "bad-input" }
-        #expect(badInput.count == Self.cases.count, "one error per malformed object: \(badInput.map(\.message))")
-        for error in report.errors { #expect(!error.message.isEmpty) }
-        // Objects whose version can be read are named by it too.
-        #expect(badInput.contains { $0.version == "c6" && $0.message.contains("creation_timestamp") })
-        #expect(badInput.contains { $0.version == "c7" && $0.message.contains("plausible") })
-        #expect(badInput.contains { $0.version == "1" && $0.message.contains("twice") })
-        for answer in Self.answers where answer.model != "unknown-enum" {
-            #expect(report.errors.contains { $0.model == answer.model && $0.version == nil }, "\(answer.why) fails \(answer.model) alone")
+            #expect(report.status == .ok, "a page with bad objects is still a page: \(report.errors.prefix(3))")
+            #expect(!report.complete, "a listing with failed models is not complete, so nothing is tombstoned")
+            let badInput = report.errors.filter { $0.model == "bad-input" }
+            #expect(badInput.count == Self.cases.count, "one error per malformed object: \(badInput.map(\.message))")
+            for error in report.errors { #expect(!error.message.isEmpty) }
+            // Objects whose version can be read are named by it too.
+            #expect(badInput.contains { $0.version == "c6" && $0.message.contains("creation_timestamp") })
+            #expect(badInput.contains { $0.version == "c7" && $0.message.contains("plausible") })
+            #expect(badInput.contains { $0.version == "1" && $0.message.contains("twice") })
+            for answer in Self.answers where answer.model != "unknown-enum" {
+                #expect(report.errors.contains { $0.model == answer.model && $0.version == nil }, "\(answer.why) fails \(answer.model) alone")
+            }
+            // What was fine is stored, exactly once, with the right values.
+            let stored = try await catalog.versions(VersionQuery(registry: "odd-mlflow")).items
+            #expect(stored.map { "\($0.model)@\($0.version)" }.sorted()
+                == ["bad-input@1", "bad-input@2", "good@1", "good@2", "unknown-enum@1"])
+            #expect(stored.first { $0.model == "bad-input" && $0.version == "1" }?.description == nil, "the impostor was not kept")
+            #expect(stored.allSatisfy { $0.model == "unknown-enum" || $0.tags == ["team": "risk"] })
+            // Unknown stage and status words are kept as the registry's word (DESIGN §2: anything else is `none`).
+            let unknown = try #require(stored.first { $0.model == "unknown-enum" })
+            #expect(unknown.lifecycle == .none && unknown.lifecycleRaw == "Bogus")
+            // The errors are in the change log, named.
+            let history = try await catalog.history(registry: "odd-mlflow", model: "bad-input")
+            let distinct = Set(badInput.map { "\($0.version ?? "")|\($0.message)" })
+            #expect(history.filter { $0.kind == .error }.count == distinct.count, "one row per distinct error")
+            #expect(Self.cases.count + Self.answers.count - 1 >= 30)
         }
-        // What was fine is stored, exactly once, with the right values.
-        let stored = try await catalog.versions(VersionQuery(registry: "odd-mlflow")).items
-        #expect(stored.map { "\($0.model)@\($0.version)" }.sorted()
-            == ["bad-input@1", "bad-input@2", "good@1", "good@2", "unknown-enum@1"])
-        #expect(stored.first { $0.model == "bad-input" && $0.version == "1" }?.description == nil, "the impostor was not kept")
-        #expect(stored.allSatisfy { $0.model == "unknown-enum" || $0.tags == ["team": "risk"] })
-        // Unknown stage and status words are kept as the registry's word (DESIGN §2: anything else is `none`).
-        let unknown = try #require(stored.first { $0.model == "unknown-enum" })
-        #expect(unknown.lifecycle == .none && unknown.lifecycleRaw == "Bogus")
-        // The errors are in the change log, named.
-        let history = try await catalog.history(registry: "odd-mlflow", model: "bad-input")
-        let distinct = Set(badInput.map { "\($0.version ?? "")|\($0.message)" })
-        #expect(history.filter { $0.kind == .error }.count == distinct.count, "one row per distinct error")
-        #expect(Self.cases.count + Self.answers.count - 1 >= 30)
     }
 }

@@ -1,29 +1,30 @@
 import Foundation
 import ModelGateCore
+import ModelGateTestKit
 import Testing
 
 /// `migrate plan|apply`, `conflicts`, `export` and `import` run as a user runs them, between the two real MLflow
 /// servers `make test` starts (plain, and with basic auth).
 @Suite(.enabled(
-    if: Peers.mlflowURL != nil && Peers.mlflowAuthURL != nil, "needs both mlflow servers of make test"))
+    if: PeerEnvironment.mlflowURL != nil && PeerEnvironment.mlflowAuthURL != nil, "needs both mlflow servers of make test"))
 struct MigrateCommandTests {
     let cli: CLI
     let env: [String: String]
 
     init() throws {
         cli = try CLI()
-        env = ["MG_PASSWORD": Peers.environment["MODELGATE_TEST_MLFLOW_AUTH_PASSWORD"] ?? ""]
-        let user = Peers.environment["MODELGATE_TEST_MLFLOW_AUTH_USER"] ?? "admin"
+        env = ["MG_PASSWORD": PeerEnvironment.mlflowAuthPassword ?? ""]
+        let user = PeerEnvironment.mlflowAuthUser ?? "admin"
         try cli.writeConfig(
             """
             catalog: ./catalog.sqlite
             registries:
               - name: prod
                 kind: mlflow
-                url: \(Peers.mlflowURL ?? "")
+                url: \(PeerEnvironment.mlflowURL ?? "")
               - name: dr
                 kind: mlflow
-                url: \(Peers.mlflowAuthURL ?? "")
+                url: \(PeerEnvironment.mlflowAuthURL ?? "")
                 auth: {type: basic, username: \(user), password: "${MG_PASSWORD}"}
             """)
     }
@@ -54,7 +55,7 @@ struct MigrateCommandTests {
     }
 
     @Test func planShowsTheCopyApplyMakesItAndASecondApplyIsANoOp() throws {
-        let model = Peers.unique("cli-mig")
+        let model = PeerEnvironment.unique("cli-mig")
         try seed("prod", model)
         let plan = try run("migrate", "plan", "--from", "prod:\(model)", "--to", "dr", "--copy-aliases", "--out", "plan.json")
         #expect(plan.status == 2, "\(plan.stderr)")
@@ -96,7 +97,7 @@ struct MigrateCommandTests {
     }
 
     @Test func anAliasConflictExits2UntilForceMovesItAndTheChangeLogSaysSo() throws {
-        let model = Peers.unique("cli-alias")
+        let model = PeerEnvironment.unique("cli-alias")
         try seed("prod", model)
         try seed("dr", model, versions: 1)
         try post("dr", "registered-models/alias", #"{"name":"\#(model)","alias":"champion","version":"1"}"#)
@@ -125,7 +126,7 @@ struct MigrateCommandTests {
     }
 
     @Test func aPlanWhoseSourceChangedSinceIsRefused() throws {
-        let model = Peers.unique("cli-stale")
+        let model = PeerEnvironment.unique("cli-stale")
         try seed("prod", model, versions: 1)
         #expect(try run("migrate", "plan", "--from", "prod:\(model)", "--to", "dr", "--out", "plan.json").status == 2)
         try post("prod", "model-versions/create", #"{"name":"\#(model)","source":"s3://b/\#(model)/late"}"#)
@@ -137,7 +138,7 @@ struct MigrateCommandTests {
     }
 
     @Test func aTagChangedOnACopyBecomesAConflictThatResolveSettles() throws {
-        let model = Peers.unique("cli-conflict")
+        let model = PeerEnvironment.unique("cli-conflict")
         try seed("prod", model, versions: 1)
         #expect(try run("migrate", "apply", "--from", "prod:\(model)", "--to", "dr").status == 0)
         try post("dr", "model-versions/set-tag", #"{"name":"\#(model)","version":"1","key":"auc","value":"0.5"}"#)
@@ -166,7 +167,7 @@ struct MigrateCommandTests {
     }
 
     @Test func exportThenImportIntoAnEmptyRegistryGivesTheSameVersions() throws {
-        let model = Peers.unique("cli-bundle")
+        let model = PeerEnvironment.unique("cli-bundle")
         try seed("prod", model, versions: 3)
         let originals = try versions("prod", model)
         let exported = try run("export", "--out", "bundle", "--registry", "prod", "--model", model)
@@ -191,7 +192,7 @@ struct MigrateCommandTests {
     }
 
     @Test func aBundleWithAChangedByteIsRefusedBeforeAnythingIsWritten() throws {
-        let model = Peers.unique("cli-badbundle")
+        let model = PeerEnvironment.unique("cli-badbundle")
         try seed("prod", model, versions: 1)
         _ = try run("sync", "prod", "--quiet")
         #expect(try run("export", "--out", "bundle", "--registry", "prod", "--model", model).status == 0)
@@ -209,7 +210,7 @@ struct MigrateCommandTests {
     @Test func anMLflowExportImportDirectoryMovesIntoMLflow() throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ModelGateServicesTests/Fixtures/mlflow-export-import/single").path
-        let target = Peers.unique("cli-wine")
+        let target = PeerEnvironment.unique("cli-wine")
         // Its versions point at the old server's local run directories: the plan says to map them.
         let blocked = try run("import", fixture, "--to", "prod", "--plan", "--model", "sklearn_wine", "--rename", target)
         #expect(blocked.stdout.contains("--artifact-map /opt/mlflow/"), "\(blocked.stdout)")

@@ -5,15 +5,7 @@ import Testing
 
 /// `modelgate sync` and `modelgate request` against the real peers `make test` starts: an `mlflow server`
 /// (plain and with basic auth) and moto with SigV4 verification on. Skipped when the peers are not running.
-enum Peers {
-    static let environment = ProcessInfo.processInfo.environment
-    static var mlflowURL: String? { environment["MODELGATE_TEST_MLFLOW_URL"] }
-    static var mlflowAuthURL: String? { environment["MODELGATE_TEST_MLFLOW_AUTH_URL"] }
-    static var motoURL: String? { environment["MODELGATE_TEST_MOTO_URL"] }
-    static func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
-}
-
-@Suite(.peerPresent(Peers.mlflowURL != nil, "needs MODELGATE_TEST_MLFLOW_URL (make test starts mlflow server)"), .peerRequired(Peers.mlflowURL != nil, "needs MODELGATE_TEST_MLFLOW_URL (make test starts mlflow server)"))
+@Suite(.peerPresent(PeerEnvironment.mlflowURL != nil, "needs MODELGATE_TEST_MLFLOW_URL (make test starts mlflow server)"), .peerRequired(PeerEnvironment.mlflowURL != nil, "needs MODELGATE_TEST_MLFLOW_URL (make test starts mlflow server)"))
 struct MLflowCommandTests {
     let cli: CLI
 
@@ -26,7 +18,7 @@ struct MLflowCommandTests {
             registries:
               - name: mlflow-local
                 kind: mlflow
-                url: \(Peers.mlflowURL ?? "")
+                url: \(PeerEnvironment.mlflowURL ?? "")
                 page_size: 2
               - name: mlflow-down
                 kind: mlflow
@@ -49,7 +41,7 @@ struct MLflowCommandTests {
     }
 
     @Test func syncFillsTheCatalogAndHistoryShowsTheAliasMove() throws {
-        let model = Peers.unique("cli-fraud")
+        let model = PeerEnvironment.unique("cli-fraud")
         try post("registered-models/create", #"{"name":"\#(model)","tags":[{"key":"team","value":"risk"}]}"#)
         for i in 1...3 {
             try post("model-versions/create", #"{"name":"\#(model)","source":"s3://b/\#(model)/\#(i)"}"#)
@@ -87,7 +79,7 @@ struct MLflowCommandTests {
     }
 
     @Test func oneUnreachableRegistryFailsAloneAndTheExitCodeIs1() throws {
-        let model = Peers.unique("cli-iso")
+        let model = PeerEnvironment.unique("cli-iso")
         try post("registered-models/create", #"{"name":"\#(model)"}"#)
         try post("model-versions/create", #"{"name":"\#(model)","source":"s3://b/x"}"#)
         let result = try cli.run("sync", "--output", "json")
@@ -114,10 +106,10 @@ struct MLflowCommandTests {
     }
 }
 
-@Suite(.peerPresent(Peers.mlflowAuthURL != nil, "needs the basic-auth mlflow server of make test"), .peerRequired(Peers.mlflowAuthURL != nil, "needs the basic-auth mlflow server of make test"))
+@Suite(.peerPresent(PeerEnvironment.mlflowAuthURL != nil, "needs the basic-auth mlflow server of make test"), .peerRequired(PeerEnvironment.mlflowAuthURL != nil, "needs the basic-auth mlflow server of make test"))
 struct MLflowBasicAuthRequestTests {
-    let password = Peers.environment["MODELGATE_TEST_MLFLOW_AUTH_PASSWORD"] ?? ""
-    let user = Peers.environment["MODELGATE_TEST_MLFLOW_AUTH_USER"] ?? "admin"
+    let password = PeerEnvironment.mlflowAuthPassword ?? ""
+    let user = PeerEnvironment.mlflowAuthUser ?? "admin"
 
     func cli() throws -> CLI {
         let cli = try CLI()
@@ -126,7 +118,7 @@ struct MLflowBasicAuthRequestTests {
             registries:
               - name: mlflow-auth
                 kind: mlflow
-                url: \(Peers.mlflowAuthURL ?? "")
+                url: \(PeerEnvironment.mlflowAuthURL ?? "")
                 auth: {type: basic, username: \(user), password: "${MG_PASSWORD}"}
             """)
         return cli
@@ -156,17 +148,17 @@ struct MLflowBasicAuthRequestTests {
             environment: ["MG_PASSWORD": password])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.first == "GET \(Peers.mlflowAuthURL ?? "")/api/2.0/mlflow/registered-models/search?max_results=5")
+        #expect(lines.first == "GET \(PeerEnvironment.mlflowAuthURL ?? "")/api/2.0/mlflow/registered-models/search?max_results=5")
         #expect(lines.contains("Authorization: Basic ***"))
         let basic = Data("\(user):\(password)".utf8).base64EncodedString()
         #expect(!result.stdout.contains(password) && !result.stdout.contains(basic))
     }
 }
 
-@Suite(.peerPresent(Peers.motoURL != nil, "needs MODELGATE_TEST_MOTO_URL (make test starts moto)"), .peerRequired(Peers.motoURL != nil, "needs MODELGATE_TEST_MOTO_URL (make test starts moto)"))
+@Suite(.peerPresent(PeerEnvironment.motoURL != nil, "needs MODELGATE_TEST_MOTO_URL (make test starts moto)"), .peerRequired(PeerEnvironment.motoURL != nil, "needs MODELGATE_TEST_MOTO_URL (make test starts moto)"))
 struct SageMakerRequestTests {
-    let keyID = Peers.environment["MODELGATE_TEST_AWS_ACCESS_KEY_ID"] ?? ""
-    let secret = Peers.environment["MODELGATE_TEST_AWS_SECRET_ACCESS_KEY"] ?? ""
+    let keyID = PeerEnvironment.awsAccessKeyID ?? ""
+    let secret = PeerEnvironment.awsSecretAccessKey ?? ""
 
     func cli() throws -> CLI {
         let cli = try CLI()
@@ -176,7 +168,7 @@ struct SageMakerRequestTests {
               - name: sm-us
                 kind: sagemaker
                 region: us-east-1
-                endpoint: \(Peers.motoURL ?? "")
+                endpoint: \(PeerEnvironment.motoURL ?? "")
                 auth: {type: aws, access_key_id: "${MG_KEY}", secret_access_key: "${MG_SECRET}"}
             """)
         return cli
@@ -184,7 +176,7 @@ struct SageMakerRequestTests {
 
     @Test func listsModelPackageGroupsWithSigV4() throws {
         let cli = try cli()
-        let group = Peers.unique("cli-group")
+        let group = PeerEnvironment.unique("cli-group")
         let env = ["MG_KEY": keyID, "MG_SECRET": secret]
         let created = try cli.run(
             "request", "sm-us", "POST", "/", "--header", "X-Amz-Target: SageMaker.CreateModelPackageGroup",
@@ -219,7 +211,7 @@ struct SageMakerRequestTests {
             "--dry-run", environment: ["MG_KEY": keyID, "MG_SECRET": secret])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.first == "POST \(Peers.motoURL ?? "")/")
+        #expect(lines.first == "POST \(PeerEnvironment.motoURL ?? "")/")
         #expect(lines.contains("Content-Type: application/x-amz-json-1.1"), "SageMaker's Content-Type is added")
         #expect(lines.contains { $0.hasPrefix("X-Amz-Date: ") && $0.count == "X-Amz-Date: 20261127T000000Z".count })
         #expect(lines.contains { $0.hasPrefix("Authorization: AWS4-HMAC-SHA256 Credential=\(keyID)/") })

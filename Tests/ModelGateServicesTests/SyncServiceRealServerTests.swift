@@ -342,7 +342,7 @@ struct SyncServiceRealServerTests {
 
         // Through a proxy that dies on the first request about model d (names sort a…e, two models a page,
         // so the pages holding a and b are always committed before the page holding d).
-        let proxy = try CuttingProxy(upstreamPort: try SyncPeer.port(), cutOnRequestContaining: names[3])
+        let proxy = try CuttingProxy(upstreamPort: try PeerEnvironment.mlflowPort(), cutOnRequestContaining: names[3])
         defer { proxy.stop() }
         let proxyStats = TransportStats()
         let viaProxy = SyncHarness.adapter(

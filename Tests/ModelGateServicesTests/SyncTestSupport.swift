@@ -6,32 +6,12 @@ import ModelGateCore
 import ModelGateServices
 import ModelGateTransport
 import Synchronization
+import ModelGateTestKit
 import Testing
 
-/// The real MLflow server started by `scripts/peers/mlflow.sh` (unset: the real-server suites are skipped).
+/// What the tests against the real MLflow server share; the server is `PeerEnvironment`'s (unset: skipped).
 enum SyncPeer {
-    static let url: String? = ProcessInfo.processInfo.environment["MODELGATE_TEST_MLFLOW_URL"].flatMap {
-        $0.isEmpty ? nil : $0
-    }
-
-    static let isAvailable: Bool = {
-        if url == nil {
-            print(
-                "⚠️ SKIPPED SyncServiceRealServerTests (real MLflow server): MODELGATE_TEST_MLFLOW_URL is not set; "
-                    + "run: eval \"$(scripts/peers/mlflow.sh start)\"")
-        }
-        return url != nil
-    }()
-
-    /// The server's port (for the proxy in front of it).
-    static func port() throws -> UInt16 {
-        let url = try #require(url)
-        let components = try #require(URLComponents(string: url))
-        return UInt16(try #require(components.port))
-    }
-
-    /// A fresh suffix so that tests sharing one server, and reruns against it, never collide.
-    static func uniqueID() -> String { String(UUID().uuidString.prefix(8)).lowercased() }
+    static let isAvailable = PeerEnvironment.available(.mlflow, for: "SyncServiceRealServerTests")
 
     /// One libcurl transport for every test; loopback only, so no proxy from the environment.
     static let curl = CurlTransport(options: TransportOptions(proxy: .none))
@@ -100,13 +80,13 @@ struct SyncHarness {
 
     init(registry: String = "mlflow-sync", baseURL: String? = nil, pageSize: Int = 2, limits: SyncLimits = SyncLimits()) throws {
         self.registry = registry
-        id = SyncPeer.uniqueID()
+        id = PeerEnvironment.uniqueID()
         // Names grow with time and sort after every other test's ("mg-…"): a model created here lands behind the
         // cursor of any listing running at the same time, so it never shifts MLflow's offset pages under it.
         prefix = "zz-svc-\(Timestamp.milliseconds(Date()))-\(id)-"
         catalog = try CatalogDatabase.inMemory()
         stats = TransportStats()
-        let url = try baseURL ?? #require(SyncPeer.url)
+        let url = try baseURL ?? #require(PeerEnvironment.mlflowURL)
         mlflow = Self.adapter(registry: registry, baseURL: url, pageSize: pageSize, stats: stats)
         self.limits = limits
     }

@@ -27,8 +27,8 @@ struct SageMakerConnectorTests {
         let h = try MotoHarness()
         let group = try await h.seed("connector", versions: 2)
         let config = RegistryConfig(
-            name: "sm-config", kind: .sagemaker, endpoint: try #require(Moto.url) + "/", region: Moto.region,
-            auth: .aws(AWSAuth(accessKeyID: Moto.accessKeyID, secretAccessKey: Moto.secretAccessKey)),
+            name: "sm-config", kind: .sagemaker, endpoint: try #require(PeerEnvironment.motoURL) + "/", region: Moto.region,
+            auth: .aws(AWSAuth(accessKeyID: PeerEnvironment.awsAccessKeyID, secretAccessKey: PeerEnvironment.awsSecretAccessKey)),
             pageSize: 2)
         let connection = try RegistryConnector(environment: [:], homeDirectory: nil).connect(config)
         let adapter = try #require(try connection.requireAdapter() as? SageMakerAdapter)

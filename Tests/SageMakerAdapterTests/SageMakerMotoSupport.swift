@@ -7,30 +7,14 @@ import ModelGateServices
 import ModelGateTransport
 import SageMakerAdapter
 import Synchronization
+import ModelGateTestKit
 import Testing
 
-/// moto started by `scripts/peers/moto.sh` with signature verification on (unset: the suite is skipped).
+/// What the tests against moto share; moto itself is `PeerEnvironment`'s (unset: the suites are skipped).
 enum Moto {
-    static let environment = ProcessInfo.processInfo.environment
-    static let url: String? = value("MODELGATE_TEST_MOTO_URL")
-    static let accessKeyID: String? = value("MODELGATE_TEST_AWS_ACCESS_KEY_ID")
-    static let secretAccessKey: String? = value("MODELGATE_TEST_AWS_SECRET_ACCESS_KEY")
     static let region = "us-east-1"
 
-    static let isAvailable: Bool = {
-        let available = url != nil && accessKeyID != nil && secretAccessKey != nil
-        if !available {
-            print(
-                "⚠️ SKIPPED SageMakerMotoTests (real moto peer): MODELGATE_TEST_MOTO_URL and MODELGATE_TEST_AWS_* are not set; "
-                    + "run: eval \"$(bash scripts/peers/moto.sh start /tmp/mg-moto)\"")
-        }
-        return available
-    }()
-
-    private static func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-
-    /// A fresh suffix: moto is shared by every test of a run (and by other suites).
-    static func uniqueID() -> String { String(UUID().uuidString.prefix(8)).lowercased() }
+    static let isAvailable = PeerEnvironment.available(.moto, for: "SageMakerMotoTests")
 
     /// One libcurl transport for every test; loopback only, so no proxy from the environment.
     static let curl = CurlTransport(options: TransportOptions(proxy: .none))
@@ -39,7 +23,9 @@ enum Moto {
     static let quickRetries = RetryPolicy(maxAttempts: 2, base: .milliseconds(20), cap: .milliseconds(50))
 
     static func credential() throws -> AWSCredential {
-        AWSCredential(accessKeyID: try #require(accessKeyID), secretAccessKey: try #require(secretAccessKey))
+        AWSCredential(
+            accessKeyID: try #require(PeerEnvironment.awsAccessKeyID),
+            secretAccessKey: try #require(PeerEnvironment.awsSecretAccessKey))
     }
 }
 
@@ -117,7 +103,7 @@ struct MotoHarness {
 
     init(registry: String = "sm-moto", pageSize: Int = 2) throws {
         self.registry = registry
-        id = Moto.uniqueID()
+        id = PeerEnvironment.uniqueID()
         prefix = "mg-\(id)-"
         catalog = try CatalogDatabase.inMemory()
         recorder = TargetRecorder(Moto.curl)
@@ -136,7 +122,7 @@ struct MotoHarness {
         let transport = TransportStack.make(
             base: base, authorizer: signer, retryPolicy: Moto.quickRetries, stats: stats)
         return SageMakerAdapter(
-            registry: registry, baseURL: try #require(Moto.url), transport: transport, pageSize: pageSize,
+            registry: registry, baseURL: try #require(PeerEnvironment.motoURL), transport: transport, pageSize: pageSize,
             servingImage: servingImage)
     }
 
@@ -145,7 +131,7 @@ struct MotoHarness {
     func target(_ adapter: SageMakerAdapter? = nil) -> SyncTarget {
         let stats = self.stats
         return SyncTarget(
-            adapter: OwnGroups(inner: adapter ?? self.adapter, prefix: prefix), endpoint: Moto.url,
+            adapter: OwnGroups(inner: adapter ?? self.adapter, prefix: prefix), endpoint: PeerEnvironment.motoURL,
             counters: { (stats.snapshot.requests, stats.snapshot.retries) })
     }
 

@@ -261,8 +261,8 @@ struct SageMakerMotoTests {
         let historyBefore = try await h.history(group)
         #expect(versionsBefore.count == 2)
 
-        let keyID = try #require(Moto.accessKeyID)
-        let secret = try #require(Moto.secretAccessKey)
+        let keyID = try #require(PeerEnvironment.awsAccessKeyID)
+        let secret = try #require(PeerEnvironment.awsSecretAccessKey)
         let wrongSecret = "wrong" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
         let wrongToken = "bogus-session-token-" + UUID().uuidString
         let cases: [(AWSCredential, String)] = [
@@ -300,7 +300,7 @@ struct SageMakerMotoTests {
         let h = try MotoHarness()
         let expiry = Date(timeIntervalSince1970: 1_800_000_000)
         let temporary = AWSCredential(
-            accessKeyID: try #require(Moto.accessKeyID), secretAccessKey: try #require(Moto.secretAccessKey),
+            accessKeyID: try #require(PeerEnvironment.awsAccessKeyID), secretAccessKey: try #require(PeerEnvironment.awsSecretAccessKey),
             expiration: expiry)
         let recorder = TargetRecorder(Moto.curl)
         let expired = try MotoHarness.adapter(
@@ -337,8 +337,8 @@ struct SageMakerMotoTests {
             aws_secret_access_key = not-the-right-secret
 
             [mg-moto]
-            aws_access_key_id = \(try #require(Moto.accessKeyID))
-            aws_secret_access_key = \(try #require(Moto.secretAccessKey))
+            aws_access_key_id = \(try #require(PeerEnvironment.awsAccessKeyID))
+            aws_secret_access_key = \(try #require(PeerEnvironment.awsSecretAccessKey))
             """
         try file.write(to: home.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8)
 

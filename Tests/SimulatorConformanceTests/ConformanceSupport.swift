@@ -4,36 +4,14 @@ import ModelGateConfig
 import ModelGateCore
 import ModelGateRegistries
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 
-/// The real peers `scripts/peers/*.sh` start (unset: the conformance suites are skipped with a notice).
-enum Peers {
-    static let environment = ProcessInfo.processInfo.environment
-    static func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-    static var mlflowURL: String? { value("MODELGATE_TEST_MLFLOW_URL") }
-    static var mlflowAuthURL: String? { value("MODELGATE_TEST_MLFLOW_AUTH_URL") }
-    static var mlflowAuthUser: String? { value("MODELGATE_TEST_MLFLOW_AUTH_USER") }
-    static var mlflowAuthPassword: String? { value("MODELGATE_TEST_MLFLOW_AUTH_PASSWORD") }
-    static var motoURL: String? { value("MODELGATE_TEST_MOTO_URL") }
-    static var awsKeyID: String? { value("MODELGATE_TEST_AWS_ACCESS_KEY_ID") }
-    static var awsSecret: String? { value("MODELGATE_TEST_AWS_SECRET_ACCESS_KEY") }
-
-    /// A fresh name, so runs sharing one server never collide.
-    static func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
-
-    /// Whether the suites against the real MLflow server and moto run; a skipped suite says why and how to start it.
-    static let mlflowAvailable = announce(
-        mlflowURL != nil, "MLflow simulator conformance",
-        "MODELGATE_TEST_MLFLOW_URL is not set; run: eval \"$(scripts/peers/mlflow.sh start --with-auth DIR)\"")
-    static let motoAvailable = announce(
-        motoURL != nil && awsKeyID != nil && awsSecret != nil, "SageMaker simulator conformance",
-        "MODELGATE_TEST_MOTO_URL/_AWS_ACCESS_KEY_ID/_AWS_SECRET_ACCESS_KEY are not set; run: eval \"$(scripts/peers/moto.sh start DIR)\"")
-
-    private static func announce(_ available: Bool, _ suite: String, _ why: String) -> Bool {
-        if !available { print("⚠️ SKIPPED \(suite) (real peer): \(why)") }
-        return available
-    }
+/// Whether the suites against the real MLflow server and moto run; a skipped suite says why and how to start it.
+enum Conformance {
+    static let mlflowAvailable = PeerEnvironment.available(.mlflow, for: "MLflow simulator conformance")
+    static let motoAvailable = PeerEnvironment.available(.moto, for: "SageMaker simulator conformance")
 }
 
 /// Registries built from a config text, through the connector a real deployment uses.

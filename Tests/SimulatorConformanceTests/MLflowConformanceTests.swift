@@ -11,7 +11,7 @@ import Testing
 /// The same requests against the real `mlflow server` (3.17.2, `scripts/peers/mlflow.sh`) and `MLflowSimulator`,
 /// through the MLflow adapter and its client built from config, compared step by step. Differences are fixed in the
 /// simulator or listed in `Sources/ModelGateSimulators/MLflow/README.md`.
-@Suite("MLflow simulator conformance", .peerPresent(Peers.mlflowAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(Peers.mlflowAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
+@Suite("MLflow simulator conformance", .peerPresent(Conformance.mlflowAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"), .peerRequired(Conformance.mlflowAvailable, "the real MLflow server (scripts/peers/mlflow.sh start --with-auth DIR)"))
 struct MLflowConformanceTests {
     static func config(url: String, authURL: String?, user: String?, password: String?) -> String {
         var yaml = """
@@ -309,10 +309,10 @@ struct MLflowConformanceTests {
     }
 
     @Test func realServerAndSimulatorAnswerAlike() async throws {
-        let url = try #require(Peers.mlflowURL)
-        let withAuth = Peers.mlflowAuthURL != nil && Peers.mlflowAuthUser != nil
+        let url = try #require(PeerEnvironment.mlflowURL)
+        let withAuth = PeerEnvironment.mlflowAuthURL != nil && PeerEnvironment.mlflowAuthUser != nil
         let real = try Configured(
-            yaml: Self.config(url: url, authURL: Peers.mlflowAuthURL, user: Peers.mlflowAuthUser, password: nil),
+            yaml: Self.config(url: url, authURL: PeerEnvironment.mlflowAuthURL, user: PeerEnvironment.mlflowAuthUser, password: nil),
             environment: [:])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mg-conf-\(UUID().uuidString)")
         let cloud = try await SimulatedCloud.start(directory: directory)
@@ -325,7 +325,7 @@ struct MLflowConformanceTests {
                 environment: [:])
             // Names that sort after every other suite's: the SQL store pages by offset in name order, so deleting
             // these models never shifts a page of another suite's full listing running at the same time.
-            let prefix = Peers.unique("zzz-conf")
+            let prefix = PeerEnvironment.unique("zzz-conf")
             let onPeer = try await Self.script(real, prefix: prefix, withWrongCredentials: withAuth)
             let onSimulator = try await Self.script(simulated, prefix: prefix, withWrongCredentials: withAuth)
             expectConformance(real: onPeer, simulated: onSimulator, peer: "mlflow server")

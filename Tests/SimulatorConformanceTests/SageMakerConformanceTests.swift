@@ -12,7 +12,7 @@ import Testing
 /// the SageMaker adapter and its client built from config, compared step by step. Where moto departs from the AWS
 /// API the simulator follows AWS and the step is left out here; those differences are listed in
 /// `Sources/ModelGateSimulators/SageMaker/README.md` and tested against the simulator alone.
-@Suite("SageMaker simulator conformance", .peerPresent(Peers.motoAvailable, "moto (scripts/peers/moto.sh start DIR)"), .peerRequired(Peers.motoAvailable, "moto (scripts/peers/moto.sh start DIR)"))
+@Suite("SageMaker simulator conformance", .peerPresent(Conformance.motoAvailable, "moto (scripts/peers/moto.sh start DIR)"), .peerRequired(Conformance.motoAvailable, "moto (scripts/peers/moto.sh start DIR)"))
 struct SageMakerConformanceTests {
     static let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1"
     /// The `DescribeModelPackage` fields the adapter reads; the step reports which are present.
@@ -187,9 +187,9 @@ struct SageMakerConformanceTests {
     }
 
     @Test func motoAndSimulatorAnswerAlike() async throws {
-        let url = try #require(Peers.motoURL)
-        let keyID = try #require(Peers.awsKeyID)
-        let secret = try #require(Peers.awsSecret)
+        let url = try #require(PeerEnvironment.motoURL)
+        let keyID = try #require(PeerEnvironment.awsAccessKeyID)
+        let secret = try #require(PeerEnvironment.awsSecretAccessKey)
         let real = try Configured(yaml: Self.config(endpoint: url, keyID: keyID, secret: secret), environment: [:])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mg-conf-\(UUID().uuidString)")
         let cloud = try await SimulatedCloud.start(directory: directory)
@@ -200,7 +200,7 @@ struct SageMakerConformanceTests {
                     endpoint: cloud.host.baseURL + SimulatedCloud.sageMakerPath, keyID: cloud.awsAccessKeyID,
                     secret: cloud.awsSecretAccessKey),
                 environment: [:])
-            let prefix = Peers.unique("conf")
+            let prefix = PeerEnvironment.unique("conf")
             let onPeer = try await Self.script(real, prefix: prefix)
             let onSimulator = try await Self.script(simulated, prefix: prefix)
             expectConformance(real: onPeer, simulated: onSimulator, peer: "moto")

@@ -6,7 +6,8 @@ import Testing
 /// and fails, so that a peer that did not start can never turn a run green by skipping.
 ///
 /// ```swift
-/// @Suite(.peer(Moto.isAvailable, "moto (MODELGATE_TEST_MOTO_URL)"))
+/// static let moto = PeerEnvironment.available(.moto, for: "SageMakerMotoTests")
+/// @Suite(.peerPresent(moto, "moto (scripts/peers/moto.sh start DIR)"), .peerRequired(moto, "moto (scripts/peers/moto.sh start DIR)"))
 /// ```
 public enum PeerGate {
     /// Whether this run is CI's, where a missing peer is a failure.

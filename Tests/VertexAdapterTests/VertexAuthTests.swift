@@ -5,6 +5,7 @@ import ModelGateServices
 import ModelGateSimulators
 import ModelGateTransport
 import Synchronization
+import ModelGateTestKit
 import Testing
 import VertexAdapter
 
@@ -33,8 +34,8 @@ struct VertexAuthTests {
     @Test func shortLivedTokensAreRefreshedBeforeExpiry() async throws {
         // Tokens live 2 s; the provider refreshes at half-life, so a sync spread over ~3 s needs several. The time
         // is a test clock that each `models` page moves 0.6 s (a real sleep raced the token's expiry under load).
-        let clock = TestClock()
-        let harness = try await VertexHarness(pageSize: 1, tokenLifetime: 2, clock: .init(now: { clock.now })) { request in
+        let clock = ManualClock()
+        let harness = try await VertexHarness(pageSize: 1, tokenLifetime: 2, clock: .init(now: clock.function)) { request in
             if request.url.contains("/models?") { clock.advance(by: 0.6) }
         }
         try await VertexHarness.with(harness) { harness in
@@ -94,11 +95,4 @@ final class ExpiryBox: Sendable {
         }
         if count == 2 { tokens.withLock { $0?.expireAll() } }
     }
-}
-
-/// A clock that moves only when told to.
-final class TestClock: Sendable {
-    private let time = Mutex(Date())
-    var now: Date { time.withLock { $0 } }
-    func advance(by seconds: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

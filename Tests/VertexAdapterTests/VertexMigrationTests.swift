@@ -4,6 +4,7 @@ import ModelGateConfig
 import ModelGateCore
 import ModelGateRegistries
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 import VertexAdapter

@@ -1,6 +1,7 @@
 import Foundation
 import ModelGateCore
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 import VertexAdapter

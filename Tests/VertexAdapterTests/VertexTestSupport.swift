@@ -7,6 +7,7 @@ import ModelGateCredentials
 import ModelGateServices
 import ModelGateSigning
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Synchronization
 import Testing
@@ -14,7 +15,7 @@ import VertexAdapter
 
 /// A running Vertex simulator with its Google token endpoint, and an adapter talking to it over libcurl
 /// with service-account auth (key file → RS256 JWT-bearer → access token from the simulator).
-final class VertexHarness: Sendable {
+final class VertexHarness: StoppableHarness {
     static let project = "demo-project"
     static let location = "us-central1"
     static let registry = "vertex-test"
@@ -84,18 +85,6 @@ final class VertexHarness: Sendable {
     static let shortSleep: RetryingTransport.Sleeper = { try await Task.sleep(for: min($0, .milliseconds(5))) }
 
     func stop() async { await host.stop() }
-
-    /// Runs `body` with a harness and always stops the server.
-    static func with<T>(_ harness: VertexHarness, _ body: (VertexHarness) async throws -> T) async throws -> T {
-        do {
-            let value = try await body(harness)
-            await harness.stop()
-            return value
-        } catch {
-            await harness.stop()
-            throw error
-        }
-    }
 
     func sync(_ catalog: CatalogDatabase, full: Bool = false) async -> RegistrySyncReport {
         await SyncService(catalog: catalog).sync(

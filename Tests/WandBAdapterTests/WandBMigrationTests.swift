@@ -2,6 +2,7 @@ import Foundation
 import ModelGateAdapterKit
 import ModelGateCore
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 import WandBAdapter

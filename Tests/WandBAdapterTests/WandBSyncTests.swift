@@ -4,6 +4,7 @@ import ModelGateCatalog
 import ModelGateCore
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Testing
 import WandBAdapter

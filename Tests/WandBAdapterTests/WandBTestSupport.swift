@@ -6,13 +6,14 @@ import ModelGateCore
 import ModelGateCredentials
 import ModelGateServices
 import ModelGateSimulators
+import ModelGateTestKit
 import ModelGateTransport
 import Synchronization
 import Testing
 import WandBAdapter
 
 /// A running W&B simulator and an adapter talking to it over libcurl with Basic `api:<key>` auth.
-final class WandBHarness: Sendable {
+final class WandBHarness: StoppableHarness {
     static let entity = "acme"
     static let organization = "acme-org"
     static let wandbRegistry = "model"
@@ -52,17 +53,6 @@ final class WandBHarness: Sendable {
     }
 
     func stop() async { await host.stop() }
-
-    static func with<T>(_ harness: WandBHarness, _ body: (WandBHarness) async throws -> T) async throws -> T {
-        do {
-            let value = try await body(harness)
-            await harness.stop()
-            return value
-        } catch {
-            await harness.stop()
-            throw error
-        }
-    }
 
     func sync(_ catalog: CatalogDatabase, full: Bool = false) async -> RegistrySyncReport {
         await SyncService(catalog: catalog).sync(
