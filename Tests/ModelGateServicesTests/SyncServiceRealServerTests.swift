@@ -353,16 +353,23 @@ struct SyncServiceRealServerTests {
         #expect(proxy.isCut)
         #expect(proxy.cutRequestLine?.contains(names[3]) == true, "\(proxy.cutRequestLine ?? "no cut")")
         #expect(proxy.forwardedRequests > 0)
-        #expect(cut.status == .failed, "\(cut.summary)")
         #expect(!cut.complete)
         #expect(cut.deleted == 0)
         #expect(cut.pages >= 1, "the pages before the cut were committed")
-        let failure = try #require(cut.errors.last)
-        #expect(failure.model == nil)
-        #expect(failure.message.contains(h.registry), "\(failure.message)")
-        let info = try #require(try await h.catalog.registry(named: h.registry))
-        #expect(info.lastSyncStatus == "failed")
-        #expect(info.lastSyncMessage?.contains(h.registry) == true)
+        if cut.status == .failed {
+            // The cut reached a listing call (the next page): the registry fails, named in its error.
+            let failure = try #require(cut.errors.last)
+            #expect(failure.model == nil)
+            #expect(failure.message.contains(h.registry), "\(failure.message)")
+            let info = try #require(try await h.catalog.registry(named: h.registry))
+            #expect(info.lastSyncStatus == "failed")
+            #expect(info.lastSyncMessage?.contains(h.registry) == true)
+            #expect(try await h.catalog.syncState(registry: h.registry).syncCount == 1, "a failed sync is not counted")
+        } else {
+            // Only per-model calls met the dead server (the last page was already listed): issue 15 item 10 makes
+            // each such model a per-object error naming it, and the listing incomplete.
+            #expect(cut.errors.contains { $0.model == names[3] && $0.message.contains(h.registry) }, "\(cut.summary)")
+        }
 
         // Consistent: each model has its old three versions or all four, never part of a page.
         var converged = 0
@@ -378,7 +385,6 @@ struct SyncServiceRealServerTests {
         // Nothing was tombstoned.
         #expect(try await h.catalogVersions(includeDeleted: true).filter(\.deleted).isEmpty)
         #expect(try await h.changeLog(names).filter { $0.kind == .deleted }.isEmpty)
-        #expect(try await h.catalog.syncState(registry: h.registry).syncCount == 1, "a failed sync is not counted")
 
         // A sync through the healthy path converges to exactly the server's state, with no duplicates.
         let healed = await h.sync(tombstoneAfterMisses: 1)
