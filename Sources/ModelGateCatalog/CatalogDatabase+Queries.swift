@@ -243,17 +243,13 @@ extension CatalogDatabase {
         let finalSQL = sql
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            var rows = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments)
+            var rows = try ChangeRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments)
             var next: String?
             if let limit, rows.count > limit {
                 rows.removeLast(rows.count - limit)
-                if let last = rows.last {
-                    let at: Int64 = last[1]
-                    let id: Int64 = last[0]
-                    next = CatalogEncoding.encodeCursor([String(at), String(id)])
-                }
+                if let last = rows.last { next = CatalogEncoding.encodeCursor([String(last.at), String(last.id)]) }
             }
-            let items = rows.map { Self.changeEntry($0, registry: registry, model: model) }
+            let items = rows.map { $0.entry(registry: registry, model: model) }
             return ResultPage(items: items, nextCursor: next)
         }
     }
@@ -268,26 +264,15 @@ extension CatalogDatabase {
         values.append(max(0, limit))
         let arguments = StatementArguments(values)
         return try await writer.read { db in
-            try Row.fetchAll(
+            try ChangeRecord.fetchAll(
                 db,
                 sql: """
                     SELECT id, at, version, kind, field, "before", "after", actor, source FROM change
                     WHERE registryName = ? AND model = ? AND kind IN (\(marks)) ORDER BY at DESC, id DESC LIMIT ?
                     """,
                 arguments: arguments
-            ).map { Self.changeEntry($0, registry: registry, model: model) }
+            ).map { $0.entry(registry: registry, model: model) }
         }
-    }
-
-    /// One change row (`id, at, version, kind, field, before, after, actor, source`) of a model's log.
-    static func changeEntry(_ row: Row, registry: String, model: String) -> ChangeEntry {
-        let at: Int64 = row[1]
-        let kind: String = row[3]
-        let source: String = row[8]
-        return ChangeEntry(
-            id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
-            kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
-            actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
     }
 
     /// Every lineage edge that starts or ends at `node` (a node id such as `version:REG:MODEL@V`).
@@ -330,15 +315,15 @@ extension CatalogDatabase {
         let marks = Array(repeating: "?", count: versions.count).joined(separator: ",")
         let arguments = StatementArguments([registry, model] + versions + [registry, model] + versions)
         return try await writer.read { db in
-            try Row.fetchAll(
+            try VersionMapRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.versionMapColumns) FROM versionMap
+                    SELECT \(VersionMapRecord.columns) FROM versionMap
                     WHERE (sourceRegistry = ? AND sourceModel = ? AND sourceVersion IN (\(marks)))
                        OR (targetRegistry = ? AND targetModel = ? AND targetVersion IN (\(marks))) ORDER BY id
                     """,
                 arguments: arguments
-            ).map(Self.versionMapEntry)
+            ).map(\.entry)
         }
     }
 
