@@ -8,7 +8,7 @@ extension CatalogDatabase {
     /// Every live version whose `artifact_digest` is exactly `digest` (equal strings only, DESIGN §2).
     public func versions(artifactDigest digest: String) async throws -> [ModelVersion] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try VersionRecord.fetchAll(
                 db,
                 sql: """
                     SELECT \(VersionSQL.columns) FROM modelVersion v WHERE v.artifactDigest = ? AND v.deleted = 0

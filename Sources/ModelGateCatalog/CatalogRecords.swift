@@ -112,3 +112,110 @@ struct ConflictRecord: Decodable, FetchableRecord {
             createdAt: Timestamp.date(milliseconds: createdAt), updatedAt: Timestamp.date(milliseconds: updatedAt))
     }
 }
+
+/// A `model` row joined with its registry's `kind`. The model detail leaves `registryName` and `name` out (the
+/// caller knows them); the summaries add a `versionCount` column.
+struct ModelRecord: Decodable, FetchableRecord {
+    var id: Int64
+    var registryName: String?
+    var kind: String
+    var name: String?
+    var displayName: String?
+    var description: String?
+    var createdAt: Int64?
+    var updatedAt: Int64?
+    var deleted: Bool
+    var raw: String?
+    var versionCount: Int?
+
+    /// The model, with `registry` and `name` taken from the row when it has them, else from the arguments.
+    func model(tags: [String: String], registry: String? = nil, name: String? = nil) -> RegistryModel {
+        RegistryModel(
+            registry: registryName ?? registry ?? "", kind: RegistryKind(rawValue: kind) ?? .mlflow,
+            name: self.name ?? name ?? "", displayName: displayName, description: description, tags: tags,
+            createdAt: createdAt.map { Timestamp.date(milliseconds: $0) },
+            updatedAt: updatedAt.map { Timestamp.date(milliseconds: $0) }, deleted: deleted,
+            raw: CatalogEncoding.parseJSON(raw))
+    }
+
+    /// The summary (`models` listing), which needs `registryName`, `name` and `versionCount` in the row.
+    func summary(tags: [String: String]) -> ModelSummary {
+        ModelSummary(
+            registry: registryName ?? "", kind: RegistryKind(rawValue: kind) ?? .mlflow, name: name ?? "",
+            description: description, tags: tags, createdAt: createdAt.map { Timestamp.date(milliseconds: $0) },
+            updatedAt: updatedAt.map { Timestamp.date(milliseconds: $0) }, versionCount: versionCount ?? 0,
+            deleted: deleted)
+    }
+}
+
+/// A `modelTag` row.
+struct ModelTagRecord: Decodable, FetchableRecord {
+    var modelId: Int64?
+    var key: String
+    var value: String
+}
+
+/// A `versionTag` row.
+struct VersionTagRecord: Decodable, FetchableRecord {
+    var versionId: Int64
+    var key: String
+    var value: String
+}
+
+/// An `alias` row.
+struct AliasRecord: Decodable, FetchableRecord {
+    var versionId: Int64
+    var name: String
+}
+
+/// A `lineageEdge` row, selected with ``columns`` (plus `id` where a page needs its cursor).
+struct LineageEdgeRecord: Decodable, FetchableRecord {
+    var id: Int64?
+    var fromNode: String
+    var toNode: String
+    var relation: String
+    var assertedBy: String
+    var observedAt: Int64
+    var properties: String?
+
+    var edge: LineageEdge {
+        LineageEdge(
+            from: fromNode, to: toNode, relation: LineageRelation(rawValue: relation) ?? .derivedFrom,
+            assertedBy: assertedBy, observedAt: Timestamp.date(milliseconds: observedAt),
+            properties: CatalogEncoding.parseStrings(properties))
+    }
+}
+
+/// A `registry` row's name and kind.
+struct RegistryKindRecord: Decodable, FetchableRecord {
+    var name: String
+    var kind: String
+}
+
+/// A `modelVersion` row selected with ``VersionSQL/columns``: its keys, and the fields ``VersionFields`` reads
+/// by name from the same row.
+struct VersionRecord: FetchableRecord {
+    enum Columns {
+        static let id = Column("id")
+        static let registryName = Column("registryName")
+        static let model = Column("model")
+        static let version = Column("version")
+        static let versionSort = Column("versionSort")
+    }
+
+    var id: Int64
+    var registryName: String
+    var model: String
+    var version: String
+    var versionSort: String
+    var fields: VersionFields
+
+    init(row: Row) throws {
+        id = row[Columns.id]
+        registryName = row[Columns.registryName]
+        model = row[Columns.model]
+        version = row[Columns.version]
+        versionSort = row[Columns.versionSort]
+        fields = try VersionFields(row: row)
+    }
+}
