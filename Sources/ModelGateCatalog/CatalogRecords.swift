@@ -219,3 +219,49 @@ struct VersionRecord: FetchableRecord {
         fields = try VersionFields(row: row)
     }
 }
+
+/// A `registry` row (`name, kind, endpoint, lastSyncAt, lastSyncStatus, lastSyncMessage`).
+struct RegistryRecord: Decodable, FetchableRecord {
+    var name: String
+    var kind: String
+    var endpoint: String?
+    var lastSyncAt: Int64?
+    var lastSyncStatus: String?
+    var lastSyncMessage: String?
+
+    var info: RegistryInfo {
+        RegistryInfo(
+            name: name, kind: RegistryKind(rawValue: kind) ?? .mlflow, endpoint: endpoint,
+            lastSyncAt: lastSyncAt.map { Timestamp.date(milliseconds: $0) }, lastSyncStatus: lastSyncStatus,
+            lastSyncMessage: lastSyncMessage)
+    }
+}
+
+/// A `syncState` row (`cursor, watermark, syncCount, lastCompleteListingAt`).
+struct SyncStateRecord: Decodable, FetchableRecord {
+    var cursor: String?
+    var watermark: Int64?
+    var syncCount: Int
+    var lastCompleteListingAt: Int64?
+
+    func state(registry: String) -> SyncState {
+        SyncState(
+            registry: registry, cursor: cursor, watermark: watermark, syncCount: syncCount,
+            lastCompleteListingAt: lastCompleteListingAt.map { Timestamp.date(milliseconds: $0) })
+    }
+}
+
+/// A live version as a complete listing accounts for it (`id, model, version, missCount`).
+struct ListedVersionRecord: Decodable, FetchableRecord {
+    var id: Int64
+    var model: String
+    var version: String
+    var missCount: Int
+}
+
+/// A live model as a complete listing accounts for it (`id, name, missCount`).
+struct ListedModelRecord: Decodable, FetchableRecord {
+    var id: Int64
+    var name: String
+    var missCount: Int
+}
