@@ -37,7 +37,7 @@ extension CatalogDatabase {
 }
 
 /// The mutable columns of a `modelVersion` row, as stored or as a page reports them.
-struct VersionFields: Equatable {
+struct VersionFields: Equatable, Decodable, FetchableRecord {
     var description: String?
     var status: String
     var lifecycle: String
@@ -70,22 +70,11 @@ struct VersionFields: Equatable {
         raw = version.raw.map(CatalogEncoding.json)
     }
 
-    /// Reads columns `description … raw` starting at `offset` (the order of ``PageWriter/versionColumns``).
-    init(row: Row, offset: Int) {
-        description = row[offset]
-        status = row[offset + 1]
-        lifecycle = row[offset + 2]
-        lifecycleRaw = row[offset + 3]
-        sourceURI = row[offset + 4]
-        artifactDigest = row[offset + 5]
-        runID = row[offset + 6]
-        runURI = row[offset + 7]
-        metrics = row[offset + 8]
-        createdAt = row[offset + 9]
-        updatedAt = row[offset + 10]
-        createdBy = row[offset + 11]
-        deleted = row[offset + 12]
-        raw = row[offset + 13]
+    /// The columns of ``PageWriter/versionColumns``, by name.
+    enum CodingKeys: String, CodingKey {
+        case description, status, lifecycle, lifecycleRaw, sourceURI, artifactDigest, runURI, metrics, createdAt
+        case updatedAt, createdBy, deleted, raw
+        case runID = "runId"
     }
 
     var arguments: [(any DatabaseValueConvertible)?] {
@@ -101,29 +90,6 @@ struct VersionFields: Equatable {
 struct PageWriter {
     static let versionColumns =
         "description, status, lifecycle, lifecycleRaw, sourceURI, artifactDigest, runId, runURI, metrics, createdAt, updatedAt, createdBy, deleted, raw"
-
-    private struct StoredModel {
-        var id: Int64
-        var displayName: String?
-        var description: String?
-        var createdAt: Int64?
-        var updatedAt: Int64?
-        var deleted: Bool
-        var missCount: Int
-        var raw: String?
-    }
-
-    private struct StoredVersion {
-        var id: Int64
-        var fields: VersionFields
-        var missCount: Int
-        var tags: [String: String] = [:]
-    }
-
-    private struct StoredAlias {
-        var id: Int64
-        var versionID: Int64
-    }
 
     let db: Database
     let page: CatalogPage
@@ -183,18 +149,13 @@ struct PageWriter {
     // MARK: Models
 
     private mutating func applyModel(name: String, model: RegistryModel?, versions: [ModelVersion]) throws {
-        let stored = try Row.fetchOne(
+        let stored = try StoredModel.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT id, displayName, description, createdAt, updatedAt, deleted, missCount, raw
                     FROM model WHERE registryName = ? AND name = ?
                     """),
-            arguments: [registry, name]
-        ).map { row in
-            StoredModel(
-                id: row[0], displayName: row[1], description: row[2], createdAt: row[3], updatedAt: row[4],
-                deleted: row[5], missCount: row[6], raw: row[7])
-        }
+            arguments: [registry, name])
         let modelID: Int64
         if let stored {
             modelID = stored.id
@@ -293,29 +254,24 @@ struct PageWriter {
     private mutating func applyVersions(model: String, modelID: Int64, versions: [ModelVersion]) throws {
         var stored: [String: StoredVersion] = [:]
         var versionByID: [Int64: String] = [:]
-        let rows = try Row.fetchCursor(
+        let rows = try StoredVersion.fetchCursor(
             db.cachedStatement(
                 sql: "SELECT id, version, missCount, \(Self.versionColumns) FROM modelVersion WHERE registryName = ? AND model = ?"
             ),
             arguments: [registry, model])
-        while let row = try rows.next() {
-            let version: String = row[1]
-            let id: Int64 = row[0]
-            stored[version] = StoredVersion(id: id, fields: VersionFields(row: row, offset: 3), missCount: row[2])
-            versionByID[id] = version
+        while let version = try rows.next() {
+            stored[version.version] = version
+            versionByID[version.id] = version.version
         }
         if !stored.isEmpty {
-            let tagRows = try Row.fetchCursor(
+            let tagRows = try StoredVersionTag.fetchCursor(
                 db.cachedStatement(
                     sql: """
                         SELECT v.version, t."key", t."value" FROM modelVersion v JOIN versionTag t ON t.versionId = v.id
                         WHERE v.registryName = ? AND v.model = ?
                         """),
                 arguments: [registry, model])
-            while let row = try tagRows.next() {
-                let version: String = row[0]
-                stored[version]?.tags[row[1]] = row[2]
-            }
+            while let tag = try tagRows.next() { stored[tag.version]?.tags[tag.key] = tag.value }
         }
 
         // Versions, last occurrence wins when a page repeats one.
@@ -456,8 +412,8 @@ struct PageWriter {
 
     private func tags(sql: String, id: Int64) throws -> [String: String] {
         var tags: [String: String] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [id])
-        while let row = try rows.next() { tags[row[0]] = row[1] }
+        let rows = try ModelTagRecord.fetchCursor(db.cachedStatement(sql: sql), arguments: [id])
+        while let tag = try rows.next() { tags[tag.key] = tag.value }
         return tags
     }
 
@@ -486,10 +442,10 @@ struct PageWriter {
         model: String, reported: [ModelVersion], idByVersion: [String: Int64], versionByID: [Int64: String]
     ) throws {
         var stored: [String: StoredAlias] = [:]
-        let rows = try Row.fetchCursor(
+        let rows = try StoredAlias.fetchCursor(
             db.cachedStatement(sql: "SELECT id, name, versionId FROM alias WHERE registryName = ? AND model = ?"),
             arguments: [registry, model])
-        while let row = try rows.next() { stored[row[1]] = StoredAlias(id: row[0], versionID: row[2]) }
+        while let alias = try rows.next() { stored[alias.name] = alias }
 
         var wanted: [String: String] = [:]
         for version in reported {
@@ -528,7 +484,7 @@ struct PageWriter {
 
     private mutating func upsert(_ edge: LineageEdge) throws {
         let properties = CatalogEncoding.json(edge.properties)
-        let existing = try Row.fetchOne(
+        let existing = try StoredEdge.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT id, properties FROM lineageEdge
@@ -536,11 +492,9 @@ struct PageWriter {
                     """),
             arguments: [edge.from, edge.to, edge.relation.rawValue, edge.assertedBy])
         if let existing {
-            let storedProperties: String = existing[1]
-            guard storedProperties != properties else { return }
-            let id: Int64 = existing[0]
+            guard existing.properties != properties else { return }
             try db.cachedStatement(sql: "UPDATE lineageEdge SET properties = ?, observedAt = ? WHERE id = ?")
-                .execute(arguments: [properties, Timestamp.milliseconds(edge.observedAt), id])
+                .execute(arguments: [properties, Timestamp.milliseconds(edge.observedAt), existing.id])
         } else {
             try db.cachedStatement(
                 sql: """
@@ -558,18 +512,14 @@ struct PageWriter {
     /// (so re-applying a page does not repeat it).
     private mutating func record(_ failure: CatalogPage.ObjectFailure) throws {
         let model = failure.model ?? ""
-        let last = try Row.fetchOne(
+        let last = try LatestChange.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT kind, "after" FROM change WHERE registryName = ? AND model = ? AND version IS ?
                     ORDER BY at DESC, id DESC LIMIT 1
                     """),
             arguments: [registry, model, failure.version])
-        if let last {
-            let kind: String = last[0]
-            let message: String? = last[1]
-            if kind == ChangeKind.error.rawValue, message == failure.message { return }
-        }
+        if let last, last.kind == ChangeKind.error.rawValue, last.after == failure.message { return }
         try change(model: model, version: failure.version, kind: .error, after: failure.message)
     }
 

@@ -115,16 +115,11 @@ extension CatalogDatabase {
     /// The newest audit rows first, at most `limit`.
     public func auditLog(limit: Int = 100) async throws -> [AuditEntry] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try AuditRecord.fetchAll(
                 db,
                 sql: "SELECT id, at, tokenName, role, method, path, status, detail FROM auditLog ORDER BY id DESC LIMIT ?",
                 arguments: [limit]
-            ).map { row in
-                let at: Int64 = row[1]
-                return AuditEntry(
-                    id: row[0], at: Timestamp.date(milliseconds: at), tokenName: row[2], role: row[3], method: row[4],
-                    path: row[5], status: row[6], detail: row[7])
-            }
+            ).map(\.entry)
         }
     }
 }

@@ -30,7 +30,7 @@ extension CatalogDatabase {
             conditions.append("id > ?")
             arguments.append(parts[0])
         }
-        var sql = "SELECT \(Self.conflictColumns) FROM conflict"
+        var sql = "SELECT \(ConflictRecord.columns) FROM conflict"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY id"
         if let limit {
@@ -40,7 +40,7 @@ extension CatalogDatabase {
         let finalSQL = sql
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            var items = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(Self.conflict)
+            var items = try ConflictRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(\.conflict)
             var next: String?
             if let limit, items.count > limit {
                 items.removeLast(items.count - limit)
@@ -53,8 +53,9 @@ extension CatalogDatabase {
     /// One conflict, or nil.
     public func conflict(id: Int64) async throws -> CatalogConflict? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.conflictColumns) FROM conflict WHERE id = ?", arguments: [id])
-                .map(Self.conflict)
+            try ConflictRecord.fetchOne(
+                db, sql: "SELECT \(ConflictRecord.columns) FROM conflict WHERE id = ?", arguments: [id]
+            ).map(\.conflict)
         }
     }
 
@@ -94,14 +95,14 @@ extension CatalogDatabase {
     /// (nil is returned); anything else opens a new conflict. Returns the conflict and whether it is new.
     public func recordConflict(_ conflict: CatalogConflict) async throws -> (conflict: CatalogConflict, isNew: Bool)? {
         try await writer.write { db in
-            let latest = try Row.fetchOne(
+            let latest = try ConflictRecord.fetchOne(
                 db,
                 sql: """
-                    SELECT \(Self.conflictColumns) FROM conflict WHERE kind = ? AND registryName = ? AND model = ?
+                    SELECT \(ConflictRecord.columns) FROM conflict WHERE kind = ? AND registryName = ? AND model = ?
                     AND version IS ? AND field IS ? ORDER BY id DESC LIMIT 1
                     """,
                 arguments: [conflict.kind, conflict.registry, conflict.model, conflict.version, conflict.field]
-            ).map(Self.conflict)
+            ).map(\.conflict)
             if var latest {
                 if latest.status == .resolved, latest.values == conflict.values { return nil }
                 if latest.status == .open {
@@ -154,27 +155,12 @@ extension CatalogDatabase {
     /// Every copy whose source or target lives in `registry`.
     public func versionMap(touching registry: String) async throws -> [VersionMapEntry] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try VersionMapRecord.fetchAll(
                 db,
-                sql: "SELECT \(Self.versionMapColumns) FROM versionMap WHERE sourceRegistry = ? OR targetRegistry = ? ORDER BY id",
+                sql: "SELECT \(VersionMapRecord.columns) FROM versionMap WHERE sourceRegistry = ? OR targetRegistry = ? ORDER BY id",
                 arguments: [registry, registry]
-            ).map(Self.versionMapEntry)
+            ).map(\.entry)
         }
-    }
-
-    static let conflictColumns =
-        #"id, kind, registryName, model, version, field, "values", status, resolution, createdAt, updatedAt"#
-
-    static func conflict(_ row: Row) -> CatalogConflict {
-        let valuesText: String = row[6]
-        let status: String = row[7]
-        let created: Int64 = row[9]
-        let updated: Int64 = row[10]
-        return CatalogConflict(
-            id: row[0], kind: row[1], registry: row[2], model: row[3], version: row[4], field: row[5],
-            values: CatalogEncoding.parseJSON(valuesText)?.objectValue ?? [:],
-            status: CatalogConflict.Status(rawValue: status) ?? .open, resolution: row[8],
-            createdAt: Timestamp.date(milliseconds: created), updatedAt: Timestamp.date(milliseconds: updated))
     }
 
     // MARK: Version map
@@ -205,7 +191,7 @@ extension CatalogDatabase {
 
     /// The copies of `source` (a version reference), optionally only those in `targetRegistry`.
     public func versionMap(source: VersionRef, targetRegistry: String? = nil) async throws -> [VersionMapEntry] {
-        var sql = "SELECT \(Self.versionMapColumns) FROM versionMap WHERE sourceRegistry = ? AND sourceModel = ? AND sourceVersion = ?"
+        var sql = "SELECT \(VersionMapRecord.columns) FROM versionMap WHERE sourceRegistry = ? AND sourceModel = ? AND sourceVersion = ?"
         var arguments: [(any DatabaseValueConvertible)?] = [source.registry, source.model, source.version ?? ""]
         if let targetRegistry {
             sql += " AND targetRegistry = ?"
@@ -214,42 +200,31 @@ extension CatalogDatabase {
         let finalSQL = sql + " ORDER BY targetRegistry"
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(Self.versionMapEntry)
+            try VersionMapRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(\.entry)
         }
     }
 
     /// The mapping whose copy is `target`, or nil (where did this version come from?).
     public func versionMap(target: VersionRef) async throws -> VersionMapEntry? {
         try await writer.read { db in
-            try Row.fetchOne(
+            try VersionMapRecord.fetchOne(
                 db,
                 sql: """
-                    SELECT \(Self.versionMapColumns) FROM versionMap
+                    SELECT \(VersionMapRecord.columns) FROM versionMap
                     WHERE targetRegistry = ? AND targetModel = ? AND targetVersion = ?
                     """,
                 arguments: [target.registry, target.model, target.version ?? ""]
-            ).map(Self.versionMapEntry)
+            ).map(\.entry)
         }
     }
 
     /// The mappings written with ModelGate copy id `copyID`.
     public func versionMap(copyID: String) async throws -> [VersionMapEntry] {
         try await writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(Self.versionMapColumns) FROM versionMap WHERE copyId = ? ORDER BY id",
+            try VersionMapRecord.fetchAll(
+                db, sql: "SELECT \(VersionMapRecord.columns) FROM versionMap WHERE copyId = ? ORDER BY id",
                 arguments: [copyID]
-            ).map(Self.versionMapEntry)
+            ).map(\.entry)
         }
-    }
-
-    static let versionMapColumns =
-        "sourceRegistry, sourceModel, sourceVersion, targetRegistry, targetModel, targetVersion, copyId, createdAt"
-
-    static func versionMapEntry(_ row: Row) -> VersionMapEntry {
-        let created: Int64 = row[7]
-        return VersionMapEntry(
-            source: VersionRef(registry: row[0], model: row[1], version: row[2]),
-            target: VersionRef(registry: row[3], model: row[4], version: row[5]), copyID: row[6],
-            createdAt: Timestamp.date(milliseconds: created))
     }
 }

@@ -44,34 +44,25 @@ extension CatalogDatabase {
         let finalSQL = sql
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            var rows = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments)
+            var rows = try ModelRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments)
             var next: String?
             if rows.count > pageSize {
                 rows.removeLast(rows.count - pageSize)
-                if let last = rows.last { next = CatalogEncoding.encodeCursor([last[1], last[3]]) }
+                if let last = rows.last { next = CatalogEncoding.encodeCursor([last.registryName ?? "", last.name ?? ""]) }
             }
-            let ids: [Int64] = rows.map { $0[0] }
+            let ids = rows.map(\.id)
             var tags: [Int64: [String: String]] = [:]
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let tagRows = try Row.fetchCursor(
+                let tagRows = try ModelTagRecord.fetchCursor(
                     db, sql: #"SELECT modelId, "key", "value" FROM modelTag WHERE modelId IN (\#(marks))"#,
                     arguments: StatementArguments(chunk))
-                while let row = try tagRows.next() { tags[row[0], default: [:]][row[1]] = row[2] }
+                while let tag = try tagRows.next(), let modelID = tag.modelId {
+                    tags[modelID, default: [:]][tag.key] = tag.value
+                }
             }
-            let items = rows.map { row in
-                let id: Int64 = row[0]
-                let kind: String = row[2]
-                let created: Int64? = row[6]
-                let updated: Int64? = row[7]
-                let raw: String? = row[9]
-                return RegistryModel(
-                    registry: row[1], kind: RegistryKind(rawValue: kind) ?? .mlflow, name: row[3], displayName: row[4],
-                    description: row[5], tags: tags[id] ?? [:], createdAt: created.map { Timestamp.date(milliseconds: $0) },
-                    updatedAt: updated.map { Timestamp.date(milliseconds: $0) }, deleted: row[8],
-                    raw: CatalogEncoding.parseJSON(raw))
-            }
+            let items = rows.map { $0.model(tags: tags[$0.id] ?? [:]) }
             return ResultPage(items: items, nextCursor: next)
         }
     }
@@ -86,7 +77,7 @@ extension CatalogDatabase {
         let after = try cursor.map { try Self.rowID(fromCursor: $0) } ?? 0
         let pageSize = max(1, limit)
         return try await writer.read { db in
-            var rows = try Row.fetchAll(
+            var rows = try LineageEdgeRecord.fetchAll(
                 db,
                 sql: """
                     SELECT fromNode, toNode, relation, assertedBy, observedAt, properties, id FROM lineageEdge
@@ -96,12 +87,9 @@ extension CatalogDatabase {
             var next: String?
             if rows.count > pageSize {
                 rows.removeLast(rows.count - pageSize)
-                if let last = rows.last {
-                    let id: Int64 = last[6]
-                    next = CatalogEncoding.encodeCursor([String(id)])
-                }
+                if let id = rows.last?.id { next = CatalogEncoding.encodeCursor([String(id)]) }
             }
-            return ResultPage(items: rows.map(Self.lineageEdge), nextCursor: next)
+            return ResultPage(items: rows.map(\.edge), nextCursor: next)
         }
     }
 
@@ -134,24 +122,13 @@ extension CatalogDatabase {
             """
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            var rows = try Row.fetchAll(db, sql: sql, arguments: finalArguments)
+            var rows = try ChangeRecord.fetchAll(db, sql: sql, arguments: finalArguments)
             var next: String?
             if rows.count > pageSize {
                 rows.removeLast(rows.count - pageSize)
-                if let last = rows.last {
-                    let id: Int64 = last[0]
-                    next = CatalogEncoding.encodeCursor([String(id)])
-                }
+                if let last = rows.last { next = CatalogEncoding.encodeCursor([String(last.id)]) }
             }
-            let items = rows.map { row in
-                let at: Int64 = row[1]
-                let kind: String = row[5]
-                let source: String = row[10]
-                return ChangeEntry(
-                    id: row[0], at: Timestamp.date(milliseconds: at), registry: row[2], model: row[3], version: row[4],
-                    kind: ChangeKind(rawValue: kind) ?? .updated, field: row[6], before: row[7], after: row[8],
-                    actor: row[9], source: ChangeSource(rawValue: source) ?? .sync)
-            }
+            let items = rows.map { $0.entry() }
             return ResultPage(items: items, nextCursor: next)
         }
     }

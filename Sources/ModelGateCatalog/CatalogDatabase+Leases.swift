@@ -120,17 +120,9 @@ extension CatalogDatabase {
     }
 
     static func lease(registry: String, db: Database) throws -> SyncLease? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: "SELECT holder, token, acquiredAt, expiresAt, host, pid FROM syncLease WHERE registryName = ?",
-                arguments: [registry])
-        else { return nil }
-        let acquired: Int64 = row[2]
-        let expires: Int64 = row[3]
-        let pid: Int64? = row[5]
-        return SyncLease(
-            registry: registry, holder: row[0], token: row[1], acquiredAt: Timestamp.date(milliseconds: acquired),
-            expiresAt: Timestamp.date(milliseconds: expires), host: row[4], pid: pid.flatMap { Int32(exactly: $0) })
+        try SyncLeaseRecord.fetchOne(
+            db, sql: "SELECT holder, token, acquiredAt, expiresAt, host, pid FROM syncLease WHERE registryName = ?",
+            arguments: [registry]
+        )?.lease(registry: registry)
     }
 }

@@ -8,7 +8,7 @@ extension CatalogDatabase {
     /// Every live version whose `artifact_digest` is exactly `digest` (equal strings only, DESIGN §2).
     public func versions(artifactDigest digest: String) async throws -> [ModelVersion] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try VersionRecord.fetchAll(
                 db,
                 sql: """
                     SELECT \(VersionSQL.columns) FROM modelVersion v WHERE v.artifactDigest = ? AND v.deleted = 0
@@ -22,29 +22,22 @@ extension CatalogDatabase {
     /// Every row of the version map (every copy ModelGate made or learnt from provenance), oldest first.
     public func allVersionMap() async throws -> [VersionMapEntry] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.versionMapColumns) FROM versionMap ORDER BY id").map(
-                Self.versionMapEntry)
+            try VersionMapRecord.fetchAll(db, sql: "SELECT \(VersionMapRecord.columns) FROM versionMap ORDER BY id").map(
+                \.entry)
         }
     }
 
     /// Change rows of `kind` across every registry and model at or after `since`, oldest first.
     public func changes(kind: ChangeKind, since: Date) async throws -> [ChangeEntry] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try ChangeRecord.fetchAll(
                 db,
                 sql: """
                     SELECT id, at, registryName, model, version, field, "before", "after", actor, source FROM change
                     WHERE kind = ? AND at >= ? ORDER BY at, id
                     """,
                 arguments: [kind.rawValue, Timestamp.milliseconds(since)]
-            ).map { row in
-                let at: Int64 = row[1]
-                let source: String = row[9]
-                return ChangeEntry(
-                    id: row[0], at: Timestamp.date(milliseconds: at), registry: row[2], model: row[3], version: row[4],
-                    kind: kind, field: row[5], before: row[6], after: row[7], actor: row[8],
-                    source: ChangeSource(rawValue: source) ?? .sync)
-            }
+            ).map { $0.entry(kind: kind) }
         }
     }
 }

@@ -12,12 +12,12 @@ extension CatalogDatabase {
     public func versions(_ query: VersionQuery) async throws -> ResultPage<ModelVersion> {
         let sql = try VersionSQL(query)
         return try await writer.read { db in
-            var rows = try Row.fetchAll(db, sql: sql.text, arguments: sql.arguments)
+            var rows = try VersionRecord.fetchAll(db, sql: sql.text, arguments: sql.arguments)
             var next: String?
             if let limit = query.limit, rows.count > limit {
                 rows.removeLast(rows.count - limit)
                 if let last = rows.last {
-                    next = CatalogEncoding.encodeCursor([last["registryName"], last["model"], last["versionSort"]])
+                    next = CatalogEncoding.encodeCursor([last.registryName, last.model, last.versionSort])
                 }
             }
             return ResultPage(items: try Self.versions(from: rows, db: db), nextCursor: next)
@@ -38,7 +38,7 @@ extension CatalogDatabase {
     /// One version, deleted or not; nil if the catalog does not know it.
     public func version(registry: String, model: String, version: String) async throws -> ModelVersion? {
         try await writer.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try VersionRecord.fetchAll(
                 db,
                 sql: "SELECT \(VersionSQL.columns) FROM modelVersion v WHERE registryName = ? AND model = ? AND versionSort = ?",
                 arguments: [registry, model, CatalogEncoding.versionSort(version)])
@@ -56,36 +56,35 @@ extension CatalogDatabase {
     }
 
     /// Builds versions from rows selected with ``VersionSQL/columns``, fetching their tags and aliases.
-    static func versions(from rows: [Row], db: Database) throws -> [ModelVersion] {
+    static func versions(from rows: [VersionRecord], db: Database) throws -> [ModelVersion] {
         guard !rows.isEmpty else { return [] }
         var kinds: [String: RegistryKind] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT name, kind FROM registry") {
-            let kind: String = row[1]
-            kinds[row[0]] = RegistryKind(rawValue: kind) ?? .mlflow
+        for registry in try RegistryKindRecord.fetchAll(db, sql: "SELECT name, kind FROM registry") {
+            kinds[registry.name] = RegistryKind(rawValue: registry.kind) ?? .mlflow
         }
         var tags: [Int64: [String: String]] = [:]
         var aliases: [Int64: [String]] = [:]
-        let ids: [Int64] = rows.map { $0["id"] }
+        let ids = rows.map(\.id)
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let tagRows = try Row.fetchCursor(
+            let tagRows = try VersionTagRecord.fetchCursor(
                 db, sql: #"SELECT versionId, "key", "value" FROM versionTag WHERE versionId IN (\#(marks))"#,
                 arguments: StatementArguments(chunk))
-            while let row = try tagRows.next() { tags[row[0], default: [:]][row[1]] = row[2] }
-            let aliasRows = try Row.fetchCursor(
+            while let tag = try tagRows.next() { tags[tag.versionId, default: [:]][tag.key] = tag.value }
+            let aliasRows = try AliasRecord.fetchCursor(
                 db, sql: "SELECT versionId, name FROM alias WHERE versionId IN (\(marks)) ORDER BY name",
                 arguments: StatementArguments(chunk))
-            while let row = try aliasRows.next() { aliases[row[0], default: []].append(row[1]) }
+            while let alias = try aliasRows.next() { aliases[alias.versionId, default: []].append(alias.name) }
         }
         return rows.map { row in
-            let id: Int64 = row["id"]
-            let registry: String = row["registryName"]
-            let fields = VersionFields(row: row, offset: VersionSQL.fieldsOffset)
+            let id = row.id
+            let registry = row.registryName
+            let fields = row.fields
             let run: RunReference? =
                 fields.runID == nil && fields.runURI == nil ? nil : RunReference(id: fields.runID, uri: fields.runURI)
             return ModelVersion(
-                registry: registry, kind: kinds[registry] ?? .mlflow, model: row["model"], version: row["version"],
+                registry: registry, kind: kinds[registry] ?? .mlflow, model: row.model, version: row.version,
                 description: fields.description, status: VersionStatus(rawValue: fields.status) ?? .ready,
                 lifecycle: Lifecycle(rawValue: fields.lifecycle) ?? .none, lifecycleRaw: fields.lifecycleRaw,
                 aliases: aliases[id] ?? [], tags: tags[id] ?? [:], sourceURI: fields.sourceURI,
@@ -138,22 +137,13 @@ extension CatalogDatabase {
         let finalSQL = sql
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            var rows = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments)
+            var rows = try ModelRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments)
             var next: String?
             if let limit = query.limit, rows.count > limit {
                 rows.removeLast(rows.count - limit)
-                if let last = rows.last { next = CatalogEncoding.encodeCursor([last[1], last[3]]) }
+                if let last = rows.last { next = CatalogEncoding.encodeCursor([last.registryName ?? "", last.name ?? ""]) }
             }
-            let items = try rows.map { row in
-                let modelID: Int64 = row[0]
-                let kind: String = row[2]
-                let created: Int64? = row[5]
-                let updated: Int64? = row[6]
-                return ModelSummary(
-                    registry: row[1], kind: RegistryKind(rawValue: kind) ?? .mlflow, name: row[3], description: row[4],
-                    tags: try Self.modelTags(modelID, db: db), createdAt: created.map { Timestamp.date(milliseconds: $0) },
-                    updatedAt: updated.map { Timestamp.date(milliseconds: $0) }, versionCount: row[8], deleted: row[7])
-            }
+            let items = try rows.map { try $0.summary(tags: Self.modelTags($0.id, db: db)) }
             return ResultPage(items: items, nextCursor: next)
         }
     }
@@ -162,7 +152,7 @@ extension CatalogDatabase {
     public func model(registry: String, name: String) async throws -> RegistryModel? {
         try await writer.read { db in
             guard
-                let row = try Row.fetchOne(
+                let record = try ModelRecord.fetchOne(
                     db,
                     sql: """
                         SELECT m.id, r.kind, m.displayName, m.description, m.createdAt, m.updatedAt, m.deleted, m.raw
@@ -170,25 +160,16 @@ extension CatalogDatabase {
                         """,
                     arguments: [registry, name])
             else { return nil }
-            let kind: String = row[1]
-            let created: Int64? = row[4]
-            let updated: Int64? = row[5]
-            let raw: String? = row[7]
-            return RegistryModel(
-                registry: registry, kind: RegistryKind(rawValue: kind) ?? .mlflow, name: name, displayName: row[2],
-                description: row[3], tags: try Self.modelTags(row[0], db: db),
-                createdAt: created.map { Timestamp.date(milliseconds: $0) },
-                updatedAt: updated.map { Timestamp.date(milliseconds: $0) }, deleted: row[6],
-                raw: CatalogEncoding.parseJSON(raw))
+            return record.model(tags: try Self.modelTags(record.id, db: db), registry: registry, name: name)
         }
     }
 
     static func modelTags(_ modelID: Int64, db: Database) throws -> [String: String] {
         var tags: [String: String] = [:]
-        for row in try Row.fetchAll(
+        for tag in try ModelTagRecord.fetchAll(
             db.cachedStatement(sql: #"SELECT "key", "value" FROM modelTag WHERE modelId = ?"#), arguments: [modelID])
         {
-            tags[row[0]] = row[1]
+            tags[tag.key] = tag.value
         }
         return tags
     }
@@ -243,17 +224,13 @@ extension CatalogDatabase {
         let finalSQL = sql
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
-            var rows = try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments)
+            var rows = try ChangeRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments)
             var next: String?
             if let limit, rows.count > limit {
                 rows.removeLast(rows.count - limit)
-                if let last = rows.last {
-                    let at: Int64 = last[1]
-                    let id: Int64 = last[0]
-                    next = CatalogEncoding.encodeCursor([String(at), String(id)])
-                }
+                if let last = rows.last { next = CatalogEncoding.encodeCursor([String(last.at), String(last.id)]) }
             }
-            let items = rows.map { Self.changeEntry($0, registry: registry, model: model) }
+            let items = rows.map { $0.entry(registry: registry, model: model) }
             return ResultPage(items: items, nextCursor: next)
         }
     }
@@ -268,32 +245,21 @@ extension CatalogDatabase {
         values.append(max(0, limit))
         let arguments = StatementArguments(values)
         return try await writer.read { db in
-            try Row.fetchAll(
+            try ChangeRecord.fetchAll(
                 db,
                 sql: """
                     SELECT id, at, version, kind, field, "before", "after", actor, source FROM change
                     WHERE registryName = ? AND model = ? AND kind IN (\(marks)) ORDER BY at DESC, id DESC LIMIT ?
                     """,
                 arguments: arguments
-            ).map { Self.changeEntry($0, registry: registry, model: model) }
+            ).map { $0.entry(registry: registry, model: model) }
         }
-    }
-
-    /// One change row (`id, at, version, kind, field, before, after, actor, source`) of a model's log.
-    static func changeEntry(_ row: Row, registry: String, model: String) -> ChangeEntry {
-        let at: Int64 = row[1]
-        let kind: String = row[3]
-        let source: String = row[8]
-        return ChangeEntry(
-            id: row[0], at: Timestamp.date(milliseconds: at), registry: registry, model: model, version: row[2],
-            kind: ChangeKind(rawValue: kind) ?? .updated, field: row[4], before: row[5], after: row[6],
-            actor: row[7], source: ChangeSource(rawValue: source) ?? .sync)
     }
 
     /// Every lineage edge that starts or ends at `node` (a node id such as `version:REG:MODEL@V`).
     public func lineageEdges(touching node: String) async throws -> [LineageEdge] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try LineageEdgeRecord.fetchAll(
                 db,
                 sql: """
                     SELECT fromNode, toNode, relation, assertedBy, observedAt, properties FROM lineageEdge
@@ -302,7 +268,7 @@ extension CatalogDatabase {
                     WHERE toNode = ? ORDER BY fromNode, toNode, relation, assertedBy
                     """,
                 arguments: [node, node]
-            ).map(Self.lineageEdge)
+            ).map(\.edge)
         }
     }
 
@@ -311,7 +277,7 @@ extension CatalogDatabase {
         guard !nodes.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: nodes.count).joined(separator: ",")
         return try await writer.read { db in
-            try Row.fetchAll(
+            try LineageEdgeRecord.fetchAll(
                 db,
                 sql: """
                     SELECT fromNode, toNode, relation, assertedBy, observedAt, properties FROM lineageEdge
@@ -320,7 +286,7 @@ extension CatalogDatabase {
                     WHERE toNode IN (\(marks)) ORDER BY fromNode, toNode, relation, assertedBy
                     """,
                 arguments: StatementArguments(nodes + nodes)
-            ).map(Self.lineageEdge)
+            ).map(\.edge)
         }
     }
 
@@ -330,15 +296,15 @@ extension CatalogDatabase {
         let marks = Array(repeating: "?", count: versions.count).joined(separator: ",")
         let arguments = StatementArguments([registry, model] + versions + [registry, model] + versions)
         return try await writer.read { db in
-            try Row.fetchAll(
+            try VersionMapRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.versionMapColumns) FROM versionMap
+                    SELECT \(VersionMapRecord.columns) FROM versionMap
                     WHERE (sourceRegistry = ? AND sourceModel = ? AND sourceVersion IN (\(marks)))
                        OR (targetRegistry = ? AND targetModel = ? AND targetVersion IN (\(marks))) ORDER BY id
                     """,
                 arguments: arguments
-            ).map(Self.versionMapEntry)
+            ).map(\.entry)
         }
     }
 
@@ -347,7 +313,7 @@ extension CatalogDatabase {
     /// an alias points at; in version order.
     public func modelHeads(registry: String, model: String) async throws -> [ModelVersion] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(
+            let rows = try VersionRecord.fetchAll(
                 db,
                 sql: """
                     SELECT \(VersionSQL.columns) FROM modelVersion v WHERE v.id IN (
@@ -384,24 +350,12 @@ extension CatalogDatabase {
             }
         }
     }
-
-    static func lineageEdge(_ row: Row) -> LineageEdge {
-        let relation: String = row[2]
-        let observed: Int64 = row[4]
-        let properties: String? = row[5]
-        return LineageEdge(
-            from: row[0], to: row[1], relation: LineageRelation(rawValue: relation) ?? .derivedFrom,
-            assertedBy: row[3], observedAt: Timestamp.date(milliseconds: observed),
-            properties: CatalogEncoding.parseStrings(properties))
-    }
 }
 
 /// The SQL behind ``CatalogDatabase/versions(_:)``: one statement, filters as index-friendly predicates.
 struct VersionSQL {
     static let columns =
         "v.id, v.registryName, v.model, v.version, v.versionSort, v.description, v.status, v.lifecycle, v.lifecycleRaw, v.sourceURI, v.artifactDigest, v.runId, v.runURI, v.metrics, v.createdAt, v.updatedAt, v.createdBy, v.deleted, v.raw"
-    /// Where `description` starts in ``columns``.
-    static let fieldsOffset = 5
 
     var text: String
     var arguments: StatementArguments

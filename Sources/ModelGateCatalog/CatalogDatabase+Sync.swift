@@ -33,31 +33,22 @@ extension CatalogDatabase {
     /// Every registry the catalog knows, by name.
     public func registries() async throws -> [RegistryInfo] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try RegistryRecord.fetchAll(
                 db,
                 sql: "SELECT name, kind, endpoint, lastSyncAt, lastSyncStatus, lastSyncMessage FROM registry ORDER BY name"
-            ).map(Self.registryInfo)
+            ).map(\.info)
         }
     }
 
     /// One registry, or nil if the catalog does not know it.
     public func registry(named name: String) async throws -> RegistryInfo? {
         try await writer.read { db in
-            try Row.fetchOne(
+            try RegistryRecord.fetchOne(
                 db,
                 sql: "SELECT name, kind, endpoint, lastSyncAt, lastSyncStatus, lastSyncMessage FROM registry WHERE name = ?",
                 arguments: [name]
-            ).map(Self.registryInfo)
+            ).map(\.info)
         }
-    }
-
-    static func registryInfo(_ row: Row) -> RegistryInfo {
-        let kindText: String = row[1]
-        let lastSync: Int64? = row[3]
-        return RegistryInfo(
-            name: row[0], kind: RegistryKind(rawValue: kindText) ?? .mlflow, endpoint: row[2],
-            lastSyncAt: lastSync.map { Timestamp.date(milliseconds: $0) }, lastSyncStatus: row[4],
-            lastSyncMessage: row[5])
     }
 
     // MARK: Sync state
@@ -66,15 +57,12 @@ extension CatalogDatabase {
     public func syncState(registry: String) async throws -> SyncState {
         try await writer.read { db in
             guard
-                let row = try Row.fetchOne(
+                let record = try SyncStateRecord.fetchOne(
                     db,
                     sql: "SELECT cursor, watermark, syncCount, lastCompleteListingAt FROM syncState WHERE registryName = ?",
                     arguments: [registry])
             else { return SyncState(registry: registry) }
-            let complete: Int64? = row[3]
-            return SyncState(
-                registry: registry, cursor: row[0], watermark: row[1], syncCount: row[2],
-                lastCompleteListingAt: complete.map { Timestamp.date(milliseconds: $0) })
+            return record.state(registry: registry)
         }
     }
 
@@ -129,15 +117,12 @@ extension CatalogDatabase {
                 changes.append(entry)
             }
 
-            let rows = try Row.fetchAll(
+            let rows = try ListedVersionRecord.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT id, model, version, missCount FROM modelVersion WHERE registryName = ? AND deleted = 0"),
                 arguments: [registry])
             for row in rows {
-                let id: Int64 = row[0]
-                let model: String = row[1]
-                let version: String = row[2]
-                let misses: Int = row[3]
+                let (id, model, version, misses) = (row.id, row.model, row.version, row.missCount)
                 if seen.contains(CatalogVersionKey(model: model, version: version)) {
                     if misses != 0 {
                         try db.cachedStatement(sql: "UPDATE modelVersion SET missCount = 0 WHERE id = ?")
@@ -154,13 +139,11 @@ extension CatalogDatabase {
             }
 
             if let seenModels {
-                let models = try Row.fetchAll(
+                let models = try ListedModelRecord.fetchAll(
                     db, sql: "SELECT id, name, missCount FROM model WHERE registryName = ? AND deleted = 0",
                     arguments: [registry])
                 for row in models {
-                    let id: Int64 = row[0]
-                    let name: String = row[1]
-                    let misses: Int = row[2]
+                    let (id, name, misses) = (row.id, row.name, row.missCount)
                     if seenModels.contains(name) {
                         if misses != 0 {
                             try db.execute(sql: "UPDATE model SET missCount = 0 WHERE id = ?", arguments: [id])
