@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "SageMakerAdapterTests",
             dependencies: [
-                "ModelGateTestKit",
+                "ModelGateSimulators", "ModelGateTestKit",
                 "SageMakerAdapter", "ModelGateAdapterKit", "ModelGateTransport", "ModelGateCredentials", "ModelGateCore",
                 "ModelGateServices", "ModelGateCatalog", "ModelGateRegistries", "ModelGateConfig",
             ],
@@ -199,7 +199,7 @@ let package = Package(
         // An in-memory registry for tests of the services and the server (not shipped).
         .target(
             name: "ModelGateTestKit",
-            dependencies: ["ModelGateCore", "ModelGateAdapterKit", "ModelGateServices"],
+            dependencies: ["ModelGateCore", "ModelGateAdapterKit", "ModelGateServices", "ModelGateSimulators"],
             path: "Tests/TestKit", swiftSettings: strict),
         .testTarget(
             name: "ModelGateServicesTests",
@@ -267,7 +267,7 @@ let package = Package(
             name: "ModelGateServerTests",
             dependencies: [
                 "ModelGateServer", "ModelGateCatalog", "ModelGateConfig", "ModelGateCore", "ModelGateServices",
-                "ModelGateAdapterKit", "ModelGateTestKit",
+                "ModelGateAdapterKit", "ModelGateSimulators", "ModelGateTestKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -41,11 +41,7 @@ extension CatalogDatabase {
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
             var items = try ConflictRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(\.conflict)
-            var next: String?
-            if let limit, items.count > limit {
-                items.removeLast(items.count - limit)
-                next = items.last?.id.map { CatalogEncoding.encodeCursor([String($0)]) }
-            }
+            let next = CatalogEncoding.trimPage(&items, limit: limit) { $0.id.map { [String($0)] } }
             return ResultPage(items: items, nextCursor: next)
         }
     }

@@ -45,11 +45,7 @@ extension CatalogDatabase {
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
             var rows = try ModelRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments)
-            var next: String?
-            if rows.count > pageSize {
-                rows.removeLast(rows.count - pageSize)
-                if let last = rows.last { next = CatalogEncoding.encodeCursor([last.registryName ?? "", last.name ?? ""]) }
-            }
+            let next = CatalogEncoding.trimPage(&rows, limit: pageSize) { [$0.registryName ?? "", $0.name ?? ""] }
             let ids = rows.map(\.id)
             var tags: [Int64: [String: String]] = [:]
             for start in stride(from: 0, to: ids.count, by: 500) {
@@ -84,11 +80,7 @@ extension CatalogDatabase {
                     WHERE id > ? ORDER BY id LIMIT ?
                     """,
                 arguments: [after, pageSize + 1])
-            var next: String?
-            if rows.count > pageSize {
-                rows.removeLast(rows.count - pageSize)
-                if let id = rows.last?.id { next = CatalogEncoding.encodeCursor([String(id)]) }
-            }
+            let next = CatalogEncoding.trimPage(&rows, limit: pageSize) { $0.id.map { [String($0)] } }
             return ResultPage(items: rows.map(\.edge), nextCursor: next)
         }
     }
@@ -123,11 +115,7 @@ extension CatalogDatabase {
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
             var rows = try ChangeRecord.fetchAll(db, sql: sql, arguments: finalArguments)
-            var next: String?
-            if rows.count > pageSize {
-                rows.removeLast(rows.count - pageSize)
-                if let last = rows.last { next = CatalogEncoding.encodeCursor([String(last.id)]) }
-            }
+            let next = CatalogEncoding.trimPage(&rows, limit: pageSize) { [String($0.id)] }
             let items = rows.map { $0.entry() }
             return ResultPage(items: items, nextCursor: next)
         }

@@ -13,13 +13,7 @@ extension CatalogDatabase {
         let sql = try VersionSQL(query)
         return try await writer.read { db in
             var rows = try VersionRecord.fetchAll(db, sql: sql.text, arguments: sql.arguments)
-            var next: String?
-            if let limit = query.limit, rows.count > limit {
-                rows.removeLast(rows.count - limit)
-                if let last = rows.last {
-                    next = CatalogEncoding.encodeCursor([last.registryName, last.model, last.versionSort])
-                }
-            }
+            let next = CatalogEncoding.trimPage(&rows, limit: query.limit) { [$0.registryName, $0.model, $0.versionSort] }
             return ResultPage(items: try Self.versions(from: rows, db: db), nextCursor: next)
         }
     }
@@ -138,11 +132,7 @@ extension CatalogDatabase {
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
             var rows = try ModelRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments)
-            var next: String?
-            if let limit = query.limit, rows.count > limit {
-                rows.removeLast(rows.count - limit)
-                if let last = rows.last { next = CatalogEncoding.encodeCursor([last.registryName ?? "", last.name ?? ""]) }
-            }
+            let next = CatalogEncoding.trimPage(&rows, limit: query.limit) { [$0.registryName ?? "", $0.name ?? ""] }
             let items = try rows.map { try $0.summary(tags: Self.modelTags($0.id, db: db)) }
             return ResultPage(items: items, nextCursor: next)
         }
@@ -225,11 +215,7 @@ extension CatalogDatabase {
         let finalArguments = StatementArguments(arguments)
         return try await writer.read { db in
             var rows = try ChangeRecord.fetchAll(db, sql: finalSQL, arguments: finalArguments)
-            var next: String?
-            if let limit, rows.count > limit {
-                rows.removeLast(rows.count - limit)
-                if let last = rows.last { next = CatalogEncoding.encodeCursor([String(last.at), String(last.id)]) }
-            }
+            let next = CatalogEncoding.trimPage(&rows, limit: limit) { [String($0.at), String($0.id)] }
             let items = rows.map { $0.entry(registry: registry, model: model) }
             return ResultPage(items: items, nextCursor: next)
         }

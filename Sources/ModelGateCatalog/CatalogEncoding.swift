@@ -99,6 +99,14 @@ enum CatalogEncoding {
         return pattern + "%"
     }
 
+    /// Cuts rows fetched with `LIMIT limit + 1` to `limit` and returns the cursor of the last row kept, or nil when
+    /// nothing was cut (the last page, or no limit, or no key on the last row).
+    static func trimPage<Row>(_ rows: inout [Row], limit: Int?, cursor: (Row) -> [String]?) -> String? {
+        guard let limit, rows.count > limit else { return nil }
+        rows.removeLast(rows.count - limit)
+        return rows.last.flatMap(cursor).map(encodeCursor)
+    }
+
     /// An opaque keyset cursor: base64url of a JSON array of strings.
     static func encodeCursor(_ parts: [String]) -> String {
         let data = Data(json(.array(parts.map { .string($0) })).utf8)

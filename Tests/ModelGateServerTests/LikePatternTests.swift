@@ -1,5 +1,6 @@
 import Foundation
 @testable import ModelGateServer
+import ModelGateSimulators
 import ModelGateTestKit
 import Testing
 

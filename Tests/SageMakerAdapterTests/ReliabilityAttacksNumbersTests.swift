@@ -1,5 +1,6 @@
 import Foundation
 import ModelGateCore
+import ModelGateSimulators
 import ModelGateTestKit
 import Testing
 

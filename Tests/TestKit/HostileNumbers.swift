@@ -1,20 +1,11 @@
 import Foundation
 import ModelGateCore
+import ModelGateSimulators
 
 // Issue 15 item 9: the hostile numbers every adapter's randomized decoder test feeds.
 
-/// SplitMix64: a seeded generator, so every run feeds the same numbers and a failure can be replayed.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A seeded generator, so every run feeds the same numbers and a failure can be replayed: the simulators' SplitMix64.
+public typealias SeededGenerator = SplitMix64
 
 public enum HostileNumbers {
     /// Numbers that broke or could break a conversion: Int64 edges, seconds × 1000 overflow, year 10000, values
