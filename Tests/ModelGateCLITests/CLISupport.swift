@@ -65,40 +65,88 @@ struct CLI {
     }
 
     func run(arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
+        let running = try launch(arguments: arguments, environment: extra)
+        let status = running.waitUntilExit()
+        return Result(status: status, stdout: running.stdout, stderr: running.stderr)
+    }
+
+    /// Starts the binary and returns at once; its stdout and stderr are read as they come (a server, a waiting sync).
+    func launch(arguments: [String], environment extra: [String: String] = [:]) throws -> RunningCLI {
+        try RunningCLI(
+            arguments: arguments, directory: directory, environment: environment.merging(extra) { $1 })
+    }
+}
+
+/// A running `modelgate`: both pipes are drained while it runs, so a large output can never block it.
+final class RunningCLI: @unchecked Sendable {
+    let process = Process()
+    private let out = LockedData()
+    private let err = LockedData()
+    private let reading = DispatchGroup()
+
+    init(arguments: [String], directory: URL, environment: [String: String]) throws {
+        process.executableURL = CLI.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = environment.merging(extra) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.environment = environment
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read both pipes while the process runs so a large output cannot block it.
-        let outData = LockedData()
-        let errData = LockedData()
-        let group = DispatchGroup()
-        for (pipe, sink) in [(out, outData), (err, errData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
+        for (pipe, sink) in [(outPipe, out), (errPipe, err)] {
+            reading.enter()
+            DispatchQueue.global().async { [reading] in
+                while true {
+                    let chunk = pipe.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    sink.append(chunk)
+                }
+                reading.leave()
             }
         }
-        process.waitUntilExit()
-        group.wait()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-            stderr: String(decoding: errData.get(), as: UTF8.self))
     }
+
+    /// What it printed so far.
+    var stdout: String { String(decoding: out.get(), as: UTF8.self) }
+    var stderr: String { String(decoding: err.get(), as: UTF8.self) }
+
+    /// Polls stderr until `condition` holds on it, the process ends or `seconds` pass; whether it held.
+    func waitForStderr(seconds: Double, _ condition: (String) -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(stderr) { return true }
+            if !process.isRunning { return condition(stderr) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return condition(stderr)
+    }
+
+    /// Blocks until the process exits and its output is read; its exit status.
+    @discardableResult
+    func waitUntilExit() -> Int32 {
+        process.waitUntilExit()
+        reading.wait()
+        return process.terminationStatus
+    }
+
+    /// `waitUntilExit` off the concurrency pool.
+    func exit() async -> Int32 {
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: self.waitUntilExit()) }
+        }
+    }
+
+    /// Sends `signal` when it still runs.
+    func send(_ signal: Int32) { if process.isRunning { kill(process.processIdentifier, signal) } }
 }
 
 final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     func set(_ value: Data) { lock.withLock { data = value } }
+    func append(_ more: Data) { lock.withLock { data += more } }
     func get() -> Data { lock.withLock { data } }
 }
 

@@ -30,28 +30,15 @@ struct DemoCommandTests {
         #expect(result.stderr.contains("copies none"))
     }
 
-    @Test func itServesTheCatalogUntilInterrupted() throws {
+    @Test func itServesTheCatalogUntilInterrupted() async throws {
         let cli = try CLI()
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["demo", "--port", "0"]
-        process.currentDirectoryURL = cli.directory
-        process.environment = cli.environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let demo = try cli.launch(arguments: ["demo", "--port", "0"])
+        defer { demo.send(SIGKILL) }
         // The URL appears on stderr once the server listens.
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        var url: String?
-        while url == nil, Date() < deadline, process.isRunning {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { continue }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let match = seen.firstMatch(of: /open (http:\/\/127\.0\.0\.1:[0-9]+)\//) { url = String(match.1) }
-        }
+        let pattern = /open (http:\/\/127\.0\.0\.1:[0-9]+)\//
+        _ = try await demo.waitForStderr(seconds: 120) { $0.firstMatch(of: pattern) != nil }
+        let seen = demo.stderr
+        let url = seen.firstMatch(of: pattern).map { String($0.1) }
         let base = try #require(url, "no URL in: \(seen.suffix(500))")
         // The one URL offered to open is the web page's; the server's own info log stays out of the demo's output.
         #expect(seen.contains("==> ModelGate's web page: open \(base)/"))
@@ -63,9 +50,8 @@ struct DemoCommandTests {
         #expect(page.contains("fraud-detector") && page.contains("<table"))
         let mlflowAPI = try curl(base + "/api/2.0/mlflow/registered-models/get?name=sagemaker.fraud-detector")
         #expect(mlflowAPI.contains("\"sagemaker.fraud-detector\""))
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "Ctrl-C ends the demo cleanly")
+        demo.send(SIGINT)
+        #expect(await demo.exit() == 0, "Ctrl-C ends the demo cleanly")
     }
 
     func curl(_ url: String) throws -> String {

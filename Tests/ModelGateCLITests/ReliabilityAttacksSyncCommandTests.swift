@@ -47,56 +47,18 @@ struct ReliabilityAttacksSyncCommandTests {
     // Item 8: `--wait` waits (saying so on stderr) until the holder is done, then syncs.
     @Test func syncWaitWaitsUntilTheLeaseIsFree() async throws {
         let (cli, catalog) = try await Self.held()
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["sync", "--wait", "--output", "json"]
-        process.currentDirectoryURL = cli.directory
-        process.environment = cli.environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stderr = LockedData()
-        let stdout = LockedData()
-        let reading = DispatchGroup()
-        reading.enter()
-        DispatchQueue.global().async {
-            var all = Data()
-            while true {
-                let chunk = err.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                all += chunk
-                stderr.set(all)
-            }
-            reading.leave()
-        }
-        reading.enter()
-        DispatchQueue.global().async {
-            stdout.set(out.fileHandleForReading.readDataToEndOfFile())
-            reading.leave()
-        }
+        let sync = try cli.launch(arguments: ["sync", "--wait", "--output", "json"])
+        defer { sync.send(SIGKILL) }
 
         // It says it waits, and who for, and keeps waiting while the lease is held.
-        var waitingLine = false
-        for _ in 0..<600 where !waitingLine {
-            waitingLine = String(decoding: stderr.get(), as: UTF8.self).contains("mlflow-prod: waiting: \(Self.holder)")
-            if !waitingLine { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(waitingLine, "stderr: \(String(decoding: stderr.get(), as: UTF8.self))")
-        #expect(process.isRunning, "it waits while the lease is held")
+        let waitingLine = try await sync.waitForStderr(seconds: 30) { $0.contains("mlflow-prod: waiting: \(Self.holder)") }
+        #expect(waitingLine, "stderr: \(sync.stderr)")
+        #expect(sync.process.isRunning, "it waits while the lease is held")
 
         try await catalog.releaseLease(registry: "mlflow-prod", token: "serve-token")
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                reading.wait()
-                done.resume()
-            }
-        }
+        _ = await sync.exit()
         // It then synced: the registry was actually called (and refused the connection), it was not busy.
-        let json = try #require(try? JSONValue.parse(stdout.get()), "stdout: \(String(decoding: stdout.get(), as: UTF8.self))")
+        let json = try #require(try? JSONValue.parse(Data(sync.stdout.utf8)), "stdout: \(sync.stdout)")
         let registry = try #require(json["registries"]?.arrayValue?.first)
         let message = registry["errors"]?.arrayValue?.first?["message"]?.stringValue ?? ""
         #expect(!message.contains("busy"), "\(message)")
